@@ -1,0 +1,24 @@
+@{
+    RootModule           = 'ThrottledFetch.psm1'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '5b6f5c1e-2f0b-4c8e-9a57-7d2f1d3c9e41'
+    Author               = 'ThrottledFetch contributors'
+    CompanyName          = 'ThrottledFetch'
+    Copyright            = '(c) ThrottledFetch contributors. MIT License.'
+    Description          = 'Downloads many URLs with an exact cap on requests in flight (overall, per host, per second), retries with backoff and Retry-After, per-file progress, and one result object per file as it finishes.'
+    PowerShellVersion    = '5.1'
+    CompatiblePSEditions = @('Core', 'Desktop')
+    FormatsToProcess     = @('ThrottledFetch.Format.ps1xml')
+    CmdletsToExport      = @('Invoke-ThrottledDownload')
+    FunctionsToExport    = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('download', 'http', 'throttle', 'parallel', 'retry', 'PSEdition_Core', 'PSEdition_Desktop')
+            LicenseUri   = ''
+            ProjectUri   = ''
+            ReleaseNotes = 'First release: Invoke-ThrottledDownload.'
+        }
+    }
+}

@@ -1,0 +1,26 @@
+using System;
+
+namespace ThrottledFetch.Engine
+{
+    /// <summary>One item of a batch as the caller gave it.</summary>
+    public sealed class DownloadRequest
+    {
+        public DownloadRequest(Uri uri, string? outFile = null, string? expectedHash = null)
+        {
+            Uri = uri ?? throw new ArgumentNullException(nameof(uri));
+            OutFile = string.IsNullOrWhiteSpace(outFile) ? null : outFile;
+            ExpectedHash = string.IsNullOrWhiteSpace(expectedHash) ? null : expectedHash!.Trim();
+        }
+
+        public Uri Uri { get; }
+
+        /// <summary>A trusted file name or relative path under the destination (absolute is used as given).</summary>
+        public string? OutFile { get; }
+
+        /// <summary>SHA-256 as hex, checked before the file is renamed into place.</summary>
+        public string? ExpectedHash { get; }
+
+        /// <summary>Sequence number within the batch, set when the batch admits the item.</summary>
+        public long Id { get; internal set; }
+    }
+}

@@ -1,0 +1,16 @@
+using System.IO;
+
+namespace ThrottledFetch.Engine.Files
+{
+    /// <summary>The final file exists and the batch may not replace it.</summary>
+    internal sealed class FileExistsException : IOException
+    {
+        public FileExistsException(string path)
+            : base($"The file '{path}' already exists. Use -Force to replace it or -SkipExisting to keep it.")
+        {
+            Path = path;
+        }
+
+        public string Path { get; }
+    }
+}

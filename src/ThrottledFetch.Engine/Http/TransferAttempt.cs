@@ -1,0 +1,325 @@
+using System;
+using System.Buffers;
+using System.IO;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Threading;
+using System.Threading.Tasks;
+using ThrottledFetch.Engine.Retry;
+
+namespace ThrottledFetch.Engine.Http
+{
+    /// <summary>
+    /// One HTTP attempt for one item: send (following redirects by hand), then stream the body into the
+    /// item's part file. Expected failures come back as an <see cref="AttemptOutcome"/>; only
+    /// cancellation of the batch throws.
+    /// </summary>
+    internal sealed class TransferAttempt
+    {
+        private const int ErrorBodyBytes = 512;
+
+        private readonly HttpClient client;
+        private readonly DownloadOptions options;
+        private readonly AuthenticationHeaderValue? authorization;
+        private readonly Action<long> onBytes;
+
+        public TransferAttempt(HttpClient client, DownloadOptions options, Action<long> onBytes)
+        {
+            this.client = client;
+            this.options = options;
+            this.onBytes = onBytes;
+            authorization = HttpClientSetup.Authorization(options);
+        }
+
+        public async Task<AttemptOutcome> RunAsync(ItemState item, CancellationToken cancellationToken)
+        {
+            using var stall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            stall.CancelAfter(options.OperationTimeout);
+            HttpResponseMessage? response = null;
+            try
+            {
+                var sent = await SendAsync(item, stall.Token).ConfigureAwait(false);
+                if (sent.Outcome != null)
+                {
+                    return sent.Outcome;
+                }
+
+                response = sent.Response!;
+                item.LastStatusCode = (int)response.StatusCode;
+                if (!response.IsSuccessStatusCode)
+                {
+                    return await StatusFailureAsync(item, response, stall).ConfigureAwait(false);
+                }
+
+                return await ReceiveBodyAsync(item, response, stall).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                var message = $"No data from '{item.Request.Uri}' for {options.OperationTimeout.TotalSeconds:0.#} s (attempt {item.Attempts}).";
+                return AttemptOutcome.Failure(new DownloadError(DownloadErrorKind.Timeout, message, new TimeoutException(message), item.LastStatusCode), transient: true);
+            }
+            catch (HttpRequestException e)
+            {
+                return ConnectionFailure(item, e);
+            }
+            catch (IOException e)
+            {
+                return ConnectionFailure(item, e);
+            }
+            finally
+            {
+                response?.Dispose();
+            }
+        }
+
+        private async Task<SendResult> SendAsync(ItemState item, CancellationToken token)
+        {
+            var origin = item.Request.Uri;
+            var uri = origin;
+            for (var redirects = 0; ; redirects++)
+            {
+                var request = new HttpRequestMessage(HttpMethod.Get, uri);
+                if (SameOrigin(uri, origin))
+                {
+                    // User headers and credentials go only to the origin the user named.
+                    foreach (var header in options.Headers)
+                    {
+                        request.Headers.TryAddWithoutValidation(header.Key, header.Value);
+                    }
+
+                    if (authorization != null)
+                    {
+                        request.Headers.Authorization = authorization;
+                    }
+                }
+
+                if (item.CanContinue)
+                {
+                    request.Headers.Range = new RangeHeaderValue(item.Part.Length, null);
+                    if (item.Validator != null)
+                    {
+                        request.Headers.TryAddWithoutValidation("If-Range", item.Validator);
+                    }
+                }
+
+                var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
+                var location = response.Headers.Location;
+                if (!IsRedirect((int)response.StatusCode) || location == null)
+                {
+                    return new SendResult(response);
+                }
+
+                var next = location.IsAbsoluteUri ? location : new Uri(uri, location);
+                response.Dispose();
+                if (uri.Scheme == Uri.UriSchemeHttps && next.Scheme == Uri.UriSchemeHttp && !options.AllowInsecureRedirect)
+                {
+                    return new SendResult(AttemptOutcome.Failure(
+                        new DownloadError(DownloadErrorKind.RedirectRefused, $"'{item.Request.Uri}' redirected from HTTPS to '{next}' over plain HTTP; use -AllowInsecureRedirect to follow it."),
+                        transient: false));
+                }
+
+                if (next.Scheme != Uri.UriSchemeHttp && next.Scheme != Uri.UriSchemeHttps)
+                {
+                    return new SendResult(AttemptOutcome.Failure(
+                        new DownloadError(DownloadErrorKind.RedirectRefused, $"'{item.Request.Uri}' redirected to '{next}', which is not HTTP or HTTPS."),
+                        transient: false));
+                }
+
+                if (redirects >= options.MaximumRedirection)
+                {
+                    return new SendResult(AttemptOutcome.Failure(
+                        new DownloadError(DownloadErrorKind.HttpStatus, $"'{item.Request.Uri}' redirected more than {options.MaximumRedirection} times.", null, (int)response.StatusCode),
+                        transient: false));
+                }
+
+                uri = next;
+            }
+        }
+
+        private async Task<AttemptOutcome> ReceiveBodyAsync(ItemState item, HttpResponseMessage response, CancellationTokenSource stall)
+        {
+            var part = item.Part;
+            var partial = response.StatusCode == System.Net.HttpStatusCode.PartialContent;
+            var range = response.Content.Headers.ContentRange;
+            if (!part.IsOpen)
+            {
+                Store(part, p => p.Open(append: partial));
+            }
+
+            if (partial && (range?.From != part.Length))
+            {
+                // Not the range we asked for: start over without one.
+                Store(part, p => p.Restart());
+                item.AcceptsRanges = false;
+                return AttemptOutcome.Failure(new DownloadError(DownloadErrorKind.IncompleteBody, $"'{item.Request.Uri}' answered a different byte range than asked."), transient: true);
+            }
+
+            if (!partial && part.Length > 0)
+            {
+                Store(part, p => p.Restart());
+            }
+
+            item.AcceptsRanges = response.Headers.AcceptRanges.Contains("bytes") || partial;
+            item.Validator = Validator(response) ?? (partial ? item.Validator : null);
+            var total = partial ? range?.Length : response.Content.Headers.ContentLength;
+            item.Progress.SetTotal(total ?? -1);
+            item.Progress.SetReceived(part.Length);
+
+            var buffer = ArrayPool<byte>.Shared.Rent(options.BufferSize);
+            try
+            {
+                using var body = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+                int read;
+                while ((read = await body.ReadAsync(buffer, 0, buffer.Length, stall.Token).ConfigureAwait(false)) > 0)
+                {
+                    stall.CancelAfter(options.OperationTimeout);
+                    try
+                    {
+                        part.Write(buffer, read);
+                    }
+                    catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                    {
+                        throw new Files.PartFileException(part.PartPath, e);
+                    }
+
+                    item.Progress.SetReceived(part.Length);
+                    onBytes(read);
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+
+            if (total is long expected && part.Length != expected)
+            {
+                return AttemptOutcome.Failure(
+                    new DownloadError(DownloadErrorKind.IncompleteBody, $"'{item.Request.Uri}' ended after {part.Length} of {expected} bytes.", null, (int)response.StatusCode),
+                    transient: true);
+            }
+
+            return AttemptOutcome.Success((int)response.StatusCode, ContentDisposition.FileName(response));
+        }
+
+        private async Task<AttemptOutcome> StatusFailureAsync(ItemState item, HttpResponseMessage response, CancellationTokenSource stall)
+        {
+            var status = (int)response.StatusCode;
+            if (status == 416 && item.Part.Length > 0 && response.Content.Headers.ContentRange?.Length == item.Part.Length)
+            {
+                // The part file already holds the whole body.
+                return AttemptOutcome.Success(status, null);
+            }
+
+            if (status == 416 && item.Part.Length > 0)
+            {
+                item.AcceptsRanges = false;
+                item.Part.Delete();
+                return AttemptOutcome.Failure(new DownloadError(DownloadErrorKind.HttpStatus, $"'{item.Request.Uri}' refused to continue the partial file (416).", null, status), transient: true);
+            }
+
+            var snippet = await ReadSnippetAsync(response, stall.Token).ConfigureAwait(false);
+            var reason = string.IsNullOrEmpty(response.ReasonPhrase) ? string.Empty : " (" + response.ReasonPhrase + ")";
+            var message = $"'{item.Request.Uri}' answered {status}{reason}" + (snippet.Length > 0 ? ": " + snippet : ".");
+            var retryAfter = RetryAfter.Read(response, options.TimeProvider.GetUtcNow());
+            var transient = TransientStatus.IsTransient(status);
+            if (transient && retryAfter > options.MaximumRetryAfter)
+            {
+                var asked = $"'{item.Request.Uri}' answered {status}{reason} and asked to retry after {retryAfter.Value.TotalSeconds:0} s, more than the {options.MaximumRetryAfter.TotalSeconds:0} s this command waits.";
+                return AttemptOutcome.Failure(new DownloadError(DownloadErrorKind.RetryAfterTooLong, asked, null, status), transient: false);
+            }
+
+            return AttemptOutcome.Failure(new DownloadError(DownloadErrorKind.HttpStatus, message, null, status), transient, retryAfter);
+        }
+
+        private static async Task<string> ReadSnippetAsync(HttpResponseMessage response, CancellationToken token)
+        {
+            try
+            {
+                using var body = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+                var buffer = new byte[ErrorBodyBytes];
+                var filled = 0;
+                int read;
+                while (filled < buffer.Length && (read = await body.ReadAsync(buffer, filled, buffer.Length - filled, token).ConfigureAwait(false)) > 0)
+                {
+                    filled += read;
+                }
+
+                var text = System.Text.Encoding.UTF8.GetString(buffer, 0, filled);
+                // One line: control characters and runs of white space become single spaces.
+                var clean = new System.Text.StringBuilder(text.Length);
+                foreach (var c in text)
+                {
+                    var blank = char.IsControl(c) || char.IsWhiteSpace(c);
+                    if (!blank || (clean.Length > 0 && clean[clean.Length - 1] != ' '))
+                    {
+                        clean.Append(blank ? ' ' : c);
+                    }
+                }
+
+                var result = clean.ToString().Trim();
+                return result.Length > 200 ? result.Substring(0, 200) + "…" : result;
+            }
+            catch (Exception e) when (e is IOException || e is HttpRequestException)
+            {
+                return string.Empty;
+            }
+        }
+
+        private static AttemptOutcome ConnectionFailure(ItemState item, Exception e)
+        {
+            var cause = e.InnerException?.Message ?? e.Message;
+            var message = $"'{item.Request.Uri}' failed: {cause}";
+            return AttemptOutcome.Failure(new DownloadError(DownloadErrorKind.Connection, message, e, item.LastStatusCode), transient: true);
+        }
+
+        // File errors are wrapped so that every IOException left over is the network's.
+        private static void Store(Files.PartialFile part, Action<Files.PartialFile> action)
+        {
+            try
+            {
+                action(part);
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                throw new Files.PartFileException(part.PartPath, e);
+            }
+        }
+
+        private static string? Validator(HttpResponseMessage response)
+        {
+            if (response.Headers.ETag is EntityTagHeaderValue etag && !etag.IsWeak)
+            {
+                return etag.ToString();
+            }
+
+            return response.Content.Headers.LastModified?.ToString("R");
+        }
+
+        private static bool IsRedirect(int status) =>
+            status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+
+        private static bool SameOrigin(Uri a, Uri b) =>
+            string.Equals(a.Scheme, b.Scheme, StringComparison.OrdinalIgnoreCase)
+            && string.Equals(a.IdnHost, b.IdnHost, StringComparison.OrdinalIgnoreCase)
+            && a.Port == b.Port;
+
+        private readonly struct SendResult
+        {
+            public SendResult(HttpResponseMessage response)
+            {
+                Response = response;
+                Outcome = null;
+            }
+
+            public SendResult(AttemptOutcome outcome)
+            {
+                Response = null;
+                Outcome = outcome;
+            }
+
+            public HttpResponseMessage? Response { get; }
+
+            public AttemptOutcome? Outcome { get; }
+        }
+    }
+}

@@ -1,0 +1,37 @@
+using ThrottledFetch.Engine.Files;
+
+namespace ThrottledFetch.Engine
+{
+    /// <summary>What one item carries from attempt to attempt.</summary>
+    internal sealed class ItemState
+    {
+        public ItemState(DownloadRequest request, string hostKey, PartialFile part, TransferProgress progress)
+        {
+            Request = request;
+            HostKey = hostKey;
+            Part = part;
+            Progress = progress;
+        }
+
+        public DownloadRequest Request { get; }
+
+        public string HostKey { get; }
+
+        public PartialFile Part { get; }
+
+        public TransferProgress Progress { get; }
+
+        public int Attempts { get; set; }
+
+        public int? LastStatusCode { get; set; }
+
+        /// <summary>The ETag or Last-Modified of the body in the part file, for If-Range.</summary>
+        public string? Validator { get; set; }
+
+        /// <summary>The server said it serves byte ranges for this body.</summary>
+        public bool AcceptsRanges { get; set; }
+
+        /// <summary>The part file may be continued on the next attempt (a resumed run or an earlier attempt).</summary>
+        public bool CanContinue => AcceptsRanges && Part.Length > 0;
+    }
+}

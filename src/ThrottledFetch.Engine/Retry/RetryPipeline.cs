@@ -1,0 +1,67 @@
+using System;
+using System.Globalization;
+using System.Threading.Tasks;
+using Polly;
+using Polly.Retry;
+using ThrottledFetch.Engine.Scheduling;
+
+namespace ThrottledFetch.Engine.Retry
+{
+    /// <summary>
+    /// The retry policy of a batch, built once from its options: which outcomes are retried, how long to
+    /// back off, and Retry-After turned into a host-wide pause at the gate (so no worker sleeps holding a slot).
+    /// </summary>
+    internal static class RetryPipeline
+    {
+        public static readonly ResiliencePropertyKey<ItemState> Item = new ResiliencePropertyKey<ItemState>("ThrottledFetch.Item");
+
+        public static ResiliencePipeline<AttemptOutcome> Create(DownloadOptions options, ConnectionGate gate, Action<string> verbose)
+        {
+            var builder = new ResiliencePipelineBuilder<AttemptOutcome> { TimeProvider = options.TimeProvider };
+            if (options.MaximumRetryCount <= 0)
+            {
+                return builder.Build();
+            }
+
+            return builder.AddRetry(new RetryStrategyOptions<AttemptOutcome>
+            {
+                MaxRetryAttempts = options.MaximumRetryCount,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = options.UseJitter,
+                Delay = options.RetryInterval,
+                MaxDelay = options.MaximumRetryDelay,
+                ShouldHandle = args => new ValueTask<bool>(args.Outcome.Result?.Transient == true),
+                DelayGenerator = args =>
+                {
+                    var outcome = args.Outcome.Result;
+                    if (outcome?.RetryAfter is TimeSpan wait && args.Context.Properties.TryGetValue(Item, out var item))
+                    {
+                        // The whole host waits; this item then queues at the gate like any other.
+                        gate.PauseHost(item.HostKey, options.TimeProvider.GetUtcNow() + wait);
+                        return new ValueTask<TimeSpan?>(TimeSpan.Zero);
+                    }
+
+                    return new ValueTask<TimeSpan?>((TimeSpan?)null);
+                },
+                OnRetry = args =>
+                {
+                    if (args.Context.Properties.TryGetValue(Item, out var item))
+                    {
+                        verbose(Describe(item, args.Outcome.Result, args.AttemptNumber + 1, options.MaximumRetryCount, args.RetryDelay));
+                    }
+
+                    return default;
+                },
+            }).Build();
+        }
+
+        private static string Describe(ItemState item, AttemptOutcome? outcome, int retry, int maximum, TimeSpan delay)
+        {
+            var what = outcome?.Error?.Message ?? "failed";
+            var wait = outcome?.RetryAfter is TimeSpan asked
+                ? string.Format(CultureInfo.InvariantCulture, "the server asked to wait {0:0.###} s; requests to {1} are held back", asked.TotalSeconds, item.HostKey)
+                : string.Format(CultureInfo.InvariantCulture, "waiting {0:0.###} s", delay.TotalSeconds);
+            return string.Format(CultureInfo.InvariantCulture, "Retry {0} of {1} for '{2}' after attempt {3}: {4}; {5}.", retry, maximum, item.Request.Uri, item.Attempts, what, wait);
+        }
+    }
+}

@@ -1,0 +1,284 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.RateLimiting;
+using System.Threading.Tasks;
+
+namespace ThrottledFetch.Engine.Scheduling
+{
+    /// <summary>
+    /// Grants request slots: at most <c>limit</c> in flight overall and <c>perHost</c> to one host,
+    /// honouring a host-wide Retry-After pause and a per-host request rate. Waiters queue in order;
+    /// a waiter whose host is busy or paused holds nothing, so later waiters for other hosts go first.
+    /// </summary>
+    internal sealed class ConnectionGate : IDisposable
+    {
+        private readonly object sync = new object();
+        private readonly int limit;
+        private readonly int perHost;
+        private readonly double requestsPerSecond;
+        private readonly bool manualReplenishment;
+        private readonly TimeProvider time;
+        private readonly Dictionary<string, HostState> hosts = new Dictionary<string, HostState>(StringComparer.Ordinal);
+        private readonly LinkedList<Waiter> waiters = new LinkedList<Waiter>();
+        private readonly List<ITimer> timers = new List<ITimer>();
+        private int active;
+        private bool disposed;
+
+        public ConnectionGate(int limit, int perHost, double requestsPerSecond, TimeProvider time, bool manualReplenishment = false)
+        {
+            this.limit = limit;
+            this.perHost = perHost > 0 ? Math.Min(perHost, limit) : limit;
+            this.requestsPerSecond = requestsPerSecond;
+            this.time = time;
+            this.manualReplenishment = manualReplenishment;
+        }
+
+        public int Active
+        {
+            get { lock (sync) { return active; } }
+        }
+
+        public int Waiting
+        {
+            get { lock (sync) { return waiters.Count; } }
+        }
+
+        public ValueTask<GateLease> AcquireAsync(string hostKey, CancellationToken cancellationToken)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            Waiter waiter;
+            lock (sync)
+            {
+                var host = GetHost(hostKey);
+                if (waiters.Count == 0 && TryTake(host))
+                {
+                    return new ValueTask<GateLease>(new GateLease(this, host));
+                }
+
+                waiter = new Waiter(host);
+                waiter.Node = waiters.AddLast(waiter);
+                Pump();
+            }
+
+            if (!waiter.Completion.Task.IsCompleted && cancellationToken.CanBeCanceled)
+            {
+                waiter.Registration = cancellationToken.Register(() => Cancel(waiter, cancellationToken));
+            }
+
+            return new ValueTask<GateLease>(waiter.Completion.Task);
+        }
+
+        /// <summary>Holds back every new request to the host until <paramref name="until"/>.</summary>
+        public void PauseHost(string hostKey, DateTimeOffset until)
+        {
+            lock (sync)
+            {
+                var host = GetHost(hostKey);
+                if (until > host.PausedUntil)
+                {
+                    host.PausedUntil = until;
+                }
+
+                Pump();
+            }
+        }
+
+        /// <summary>For tests with manual replenishment: add one token to every host's bucket, then grant.</summary>
+        public void ReplenishRate()
+        {
+            lock (sync)
+            {
+                foreach (var host in hosts.Values)
+                {
+                    host.Rate?.TryReplenish();
+                }
+
+                Pump();
+            }
+        }
+
+        internal void Release(HostState host)
+        {
+            lock (sync)
+            {
+                active--;
+                host.Active--;
+                Pump();
+            }
+        }
+
+        public void Dispose()
+        {
+            lock (sync)
+            {
+                disposed = true;
+                foreach (var timer in timers)
+                {
+                    timer.Dispose();
+                }
+
+                timers.Clear();
+                foreach (var host in hosts.Values)
+                {
+                    host.Rate?.Dispose();
+                }
+            }
+        }
+
+        private HostState GetHost(string key)
+        {
+            if (!hosts.TryGetValue(key, out var host))
+            {
+                host = new HostState(key, CreateRateLimiter());
+                hosts.Add(key, host);
+            }
+
+            return host;
+        }
+
+        private TokenBucketRateLimiter? CreateRateLimiter()
+        {
+            if (requestsPerSecond <= 0)
+            {
+                return null;
+            }
+
+            // Capacity 1: starts are at least 1/N s apart, never a burst.
+            return new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+            {
+                TokenLimit = 1,
+                TokensPerPeriod = 1,
+                ReplenishmentPeriod = TimeSpan.FromTicks(Math.Max(1, (long)(TimeSpan.TicksPerSecond / requestsPerSecond))),
+                QueueLimit = 0,
+                AutoReplenishment = !manualReplenishment,
+            });
+        }
+
+        // Called under the lock: grant slots to waiters in order while any can start.
+        private void Pump()
+        {
+            var node = waiters.First;
+            while (node != null && active < limit)
+            {
+                var next = node.Next;
+                var waiter = node.Value;
+                if (TryTake(waiter.Host))
+                {
+                    waiters.Remove(node);
+                    waiter.Node = null;
+                    waiter.Registration.Dispose();
+                    if (!waiter.Completion.TrySetResult(new GateLease(this, waiter.Host)))
+                    {
+                        // Cancelled in the meantime: give the slot back.
+                        active--;
+                        waiter.Host.Active--;
+                    }
+                }
+
+                node = next;
+            }
+        }
+
+        // Under the lock: take a slot for the host if the global limit, the host limit,
+        // a pause and the rate all allow it now.
+        private bool TryTake(HostState host)
+        {
+            if (active >= limit || host.Active >= perHost)
+            {
+                return false;
+            }
+
+            var now = time.GetUtcNow();
+            if (host.PausedUntil > now)
+            {
+                ScheduleWake(host, host.PausedUntil - now);
+                return false;
+            }
+
+            if (host.Rate != null)
+            {
+                using var lease = host.Rate.AttemptAcquire(1);
+                if (!lease.IsAcquired)
+                {
+                    if (!manualReplenishment && lease.TryGetMetadata(MetadataName.RetryAfter, out TimeSpan wait))
+                    {
+                        ScheduleWake(host, wait);
+                    }
+
+                    return false;
+                }
+            }
+
+            active++;
+            host.Active++;
+            return true;
+        }
+
+        private void ScheduleWake(HostState host, TimeSpan delay)
+        {
+            if (disposed)
+            {
+                return;
+            }
+
+            var at = time.GetUtcNow() + delay;
+            if (host.WakeScheduledFor > time.GetUtcNow() && host.WakeScheduledFor <= at)
+            {
+                return;
+            }
+
+            host.WakeScheduledFor = at;
+            ITimer? timer = null;
+            timer = time.CreateTimer(
+                _ =>
+                {
+                    lock (sync)
+                    {
+                        if (timer != null)
+                        {
+                            timers.Remove(timer);
+                            timer.Dispose();
+                        }
+
+                        Pump();
+                    }
+                },
+                null,
+                delay < TimeSpan.Zero ? TimeSpan.Zero : delay,
+                Timeout.InfiniteTimeSpan);
+            timers.Add(timer);
+        }
+
+        private void Cancel(Waiter waiter, CancellationToken token)
+        {
+            lock (sync)
+            {
+                if (waiter.Node != null)
+                {
+                    waiters.Remove(waiter.Node);
+                    waiter.Node = null;
+                }
+            }
+
+            waiter.Completion.TrySetCanceled(token);
+        }
+
+        private sealed class Waiter
+        {
+            public Waiter(HostState host)
+            {
+                Host = host;
+            }
+
+            public HostState Host { get; }
+
+            public TaskCompletionSource<GateLease> Completion { get; } =
+                new TaskCompletionSource<GateLease>(TaskCreationOptions.RunContinuationsAsynchronously);
+
+            public LinkedListNode<Waiter>? Node { get; set; }
+
+            public CancellationTokenRegistration Registration { get; set; }
+        }
+    }
+}

@@ -1,0 +1,31 @@
+using System;
+using System.Threading.RateLimiting;
+
+namespace ThrottledFetch.Engine.Scheduling
+{
+    /// <summary>What the gate knows about one scheme+host+port.</summary>
+    internal sealed class HostState
+    {
+        public HostState(string key, TokenBucketRateLimiter? rate)
+        {
+            Key = key;
+            Rate = rate;
+        }
+
+        public string Key { get; }
+
+        public int Active { get; set; }
+
+        /// <summary>No request starts to this host before this time (Retry-After).</summary>
+        public DateTimeOffset PausedUntil { get; set; }
+
+        /// <summary>Request starts at most N per second: a token bucket of capacity 1.</summary>
+        public TokenBucketRateLimiter? Rate { get; }
+
+        /// <summary>A wake-up is already scheduled for this time (avoids piling up timers).</summary>
+        public DateTimeOffset WakeScheduledFor { get; set; }
+
+        public static string KeyOf(Uri uri) =>
+            uri.Scheme.ToLowerInvariant() + "://" + uri.IdnHost.ToLowerInvariant() + ":" + uri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+}

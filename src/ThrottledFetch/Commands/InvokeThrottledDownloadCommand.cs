@@ -1,0 +1,320 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.IO;
+using System.Management.Automation;
+using System.Net;
+using System.Security;
+using ThrottledFetch.Engine;
+
+namespace ThrottledFetch.Commands
+{
+    /// <summary>
+    /// Downloads URLs from the pipeline with a cap on requests in flight, writing one result per file as it ends.
+    /// The cmdlet binds and checks parameters, hands items to a <see cref="DownloadBatch"/> and writes what comes
+    /// back; it is the only code that touches the pipeline, always on the pipeline thread.
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Invoke, "ThrottledDownload", SupportsShouldProcess = true)]
+    [OutputType(typeof(DownloadResult))]
+    public sealed class InvokeThrottledDownloadCommand : PSCmdlet, IDisposable
+    {
+        private DownloadBatch? batch;
+        private ProgressDisplay? progress;
+        private string destination = string.Empty;
+
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("Url", "Link", "Href")]
+        [AllowNull]
+        [AllowEmptyString]
+        [AllowEmptyCollection]
+        [UriInput]
+        public string?[]? Uri { get; set; }
+
+        [Parameter(Position = 1)]
+        [ValidateNotNullOrEmpty]
+        public string? Path { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [AllowNull]
+        [AllowEmptyString]
+        public string? OutFile { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("Sha256", "Hash")]
+        [AllowNull]
+        [AllowEmptyString]
+        public string? ExpectedHash { get; set; }
+
+        [Parameter]
+        [Alias("ThrottleLimit")]
+        [ValidateRange(1, 1024)]
+        public int Limit { get; set; } = 8;
+
+        [Parameter]
+        [ValidateRange(0, 1024)]
+        public int LimitPerHost { get; set; }
+
+        [Parameter]
+        [ValidateRange(0.0, 100000.0)]
+        public double RequestsPerSecond { get; set; }
+
+        [Parameter]
+        [ValidateRange(0, 100)]
+        public int MaximumRetryCount { get; set; } = 3;
+
+        [Parameter]
+        [ValidateRange(0, 600)]
+        public int RetryIntervalSec { get; set; } = 1;
+
+        [Parameter]
+        [Alias("TimeoutSec")]
+        [ValidateRange(1, 86400)]
+        public int ConnectionTimeoutSeconds { get; set; } = 30;
+
+        [Parameter]
+        [ValidateRange(1, 86400)]
+        public int OperationTimeoutSeconds { get; set; } = 60;
+
+        [Parameter]
+        [ValidateRange(0, 100)]
+        public int MaximumRedirection { get; set; } = 10;
+
+        [Parameter]
+        public IDictionary? Headers { get; set; }
+
+        [Parameter]
+        public string? UserAgent { get; set; }
+
+        [Parameter]
+        [Credential]
+        public PSCredential? Credential { get; set; }
+
+        [Parameter]
+        public SecureString? Token { get; set; }
+
+        [Parameter]
+        public SwitchParameter AllowUnencryptedAuthentication { get; set; }
+
+        [Parameter]
+        public Uri? Proxy { get; set; }
+
+        [Parameter]
+        [Credential]
+        public PSCredential? ProxyCredential { get; set; }
+
+        [Parameter]
+        public SwitchParameter SkipCertificateCheck { get; set; }
+
+        [Parameter]
+        public SwitchParameter AllowInsecureRedirect { get; set; }
+
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        [Parameter]
+        public SwitchParameter SkipExisting { get; set; }
+
+        [Parameter]
+        public SwitchParameter Resume { get; set; }
+
+        protected override void BeginProcessing()
+        {
+            if (Force && SkipExisting)
+            {
+                ThrowTerminatingError(ErrorRecords.ForceWithSkipExisting());
+            }
+
+            destination = ResolveDestination(Path ?? ".");
+            batch = new DownloadBatch(CreateOptions());
+            progress = new ProgressDisplay(this, batch, ProgressEnabled());
+        }
+
+        protected override void ProcessRecord()
+        {
+            Guard(() =>
+            {
+                foreach (var input in Uri ?? Array.Empty<string?>())
+                {
+                    if (string.IsNullOrWhiteSpace(input))
+                    {
+                        continue;
+                    }
+
+                    var text = input!.Trim();
+                    if (!System.Uri.TryCreate(text, UriKind.Absolute, out var uri)
+                        || (uri.Scheme != System.Uri.UriSchemeHttp && uri.Scheme != System.Uri.UriSchemeHttps))
+                    {
+                        var failed = new DownloadResult(null, null, DownloadStatus.Failed, null, 0, 0, TimeSpan.Zero, $"'{text}' is not an absolute http:// or https:// URL.");
+                        WriteError(ErrorRecords.InvalidUri(text, failed));
+                        WriteObject(failed);
+                        continue;
+                    }
+
+                    var request = new DownloadRequest(uri, ResolveOutFile(OutFile), ExpectedHash);
+                    if (!ShouldProcess(uri.ToString(), "Download to '" + PlannedPath(request) + "'"))
+                    {
+                        continue;
+                    }
+
+                    while (!batch!.TryPost(request))
+                    {
+                        WriteReady(inputComplete: false);
+                        batch.WaitForChange(ProgressDisplay.Interval);
+                    }
+
+                    WriteReady(inputComplete: false);
+                }
+            });
+        }
+
+        protected override void EndProcessing()
+        {
+            Guard(() =>
+            {
+                batch!.Complete();
+                while (!batch.IsDone)
+                {
+                    WriteReady(inputComplete: true);
+                    batch.WaitForChange(ProgressDisplay.Interval);
+                }
+
+                WriteReady(inputComplete: true);
+                progress!.Complete();
+            });
+        }
+
+        protected override void StopProcessing() => batch?.Cancel();
+
+        public void Dispose() => batch?.Dispose();
+
+        // Runs a pipeline-thread step; on a stop (Ctrl+C, -ErrorAction Stop) cancels every transfer and
+        // waits briefly for workers to remove their part files before the stop goes on.
+        private void Guard(Action step)
+        {
+            try
+            {
+                step();
+            }
+            catch (OperationCanceledException) when (batch != null && batch.CancellationToken.IsCancellationRequested)
+            {
+                batch.WaitForWorkers(TimeSpan.FromSeconds(1));
+                throw new PipelineStoppedException();
+            }
+            catch (Exception)
+            {
+                batch?.Cancel();
+                batch?.WaitForWorkers(TimeSpan.FromSeconds(1));
+                throw;
+            }
+        }
+
+        // The one place engine events become pipeline output.
+        private void WriteReady(bool inputComplete)
+        {
+            while (batch!.TryTake(out var next))
+            {
+                if (next.Kind == DownloadEventKind.Verbose)
+                {
+                    WriteVerbose(next.Message);
+                    continue;
+                }
+
+                progress!.ItemEnded(next.Request!.Id);
+                if (next.Error != null)
+                {
+                    WriteError(ErrorRecords.ForItem(next.Error, next.Result!));
+                }
+
+                WriteObject(next.Result);
+            }
+
+            progress!.Tick(inputComplete);
+        }
+
+        private DownloadOptions CreateOptions()
+        {
+            var options = new DownloadOptions
+            {
+                Destination = destination,
+                Limit = Limit,
+                LimitPerHost = LimitPerHost,
+                RequestsPerSecond = RequestsPerSecond,
+                MaximumRetryCount = MaximumRetryCount,
+                RetryInterval = TimeSpan.FromSeconds(RetryIntervalSec),
+                ConnectionTimeout = TimeSpan.FromSeconds(ConnectionTimeoutSeconds),
+                OperationTimeout = TimeSpan.FromSeconds(OperationTimeoutSeconds),
+                MaximumRedirection = MaximumRedirection,
+                UserAgent = UserAgent,
+                Credential = Credential?.GetNetworkCredential(),
+                Token = Token == null ? null : new NetworkCredential(string.Empty, Token).Password,
+                AllowUnencryptedAuthentication = AllowUnencryptedAuthentication,
+                Proxy = Proxy,
+                ProxyCredential = ProxyCredential?.GetNetworkCredential(),
+                SkipCertificateCheck = SkipCertificateCheck,
+                AllowInsecureRedirect = AllowInsecureRedirect,
+                Resume = Resume,
+                ExistingFiles = Force ? ExistingFileMode.Overwrite : SkipExisting ? ExistingFileMode.Skip : ExistingFileMode.Fail,
+            };
+
+            if (Headers != null)
+            {
+                foreach (DictionaryEntry entry in Headers)
+                {
+                    options.Headers[entry.Key.ToString()!] = LanguagePrimitives.ConvertTo<string>(entry.Value);
+                }
+            }
+
+            return options;
+        }
+
+        private string ResolveDestination(string path)
+        {
+            var resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out var provider, out _);
+            if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
+            {
+                ThrowTerminatingError(ErrorRecords.NotFileSystemPath(path));
+            }
+
+            if (File.Exists(resolved))
+            {
+                ThrowTerminatingError(ErrorRecords.DestinationIsFile(resolved));
+            }
+
+            return resolved;
+        }
+
+        // -OutFile is the user's own: a PowerShell path (~, a drive) resolves as one; a plain relative name stays under -Path.
+        private string? ResolveOutFile(string? outFile)
+        {
+            if (string.IsNullOrWhiteSpace(outFile) || System.IO.Path.IsPathRooted(outFile))
+            {
+                return outFile;
+            }
+
+            if (outFile!.StartsWith("~", StringComparison.Ordinal) || outFile.IndexOf(':') > 0)
+            {
+                return SessionState.Path.GetUnresolvedProviderPathFromPSPath(outFile);
+            }
+
+            return outFile;
+        }
+
+        private string PlannedPath(DownloadRequest request)
+        {
+            try
+            {
+                return batch!.PlanPath(request);
+            }
+            catch (ArgumentException)
+            {
+                return destination;
+            }
+        }
+
+        private bool ProgressEnabled()
+        {
+            var preference = GetVariableValue("ProgressPreference");
+            return !(preference is ActionPreference value && (value == ActionPreference.SilentlyContinue || value == ActionPreference.Ignore));
+        }
+    }
+}

@@ -1,0 +1,109 @@
+using System;
+using System.Management.Automation;
+using ThrottledFetch.Engine;
+
+namespace ThrottledFetch
+{
+    /// <summary>Every ErrorRecord the module writes is built here: PascalCase ids, fitting categories, the item as target.</summary>
+    internal static class ErrorRecords
+    {
+        public static ErrorRecord ForItem(DownloadError error, DownloadResult result)
+        {
+            var (id, category) = Classify(error);
+            var exception = new DownloadException(error.Kind, error.Message, error.StatusCode, error.Exception);
+            var record = new ErrorRecord(exception, id, category, result);
+            var action = RecommendedAction(error.Kind);
+            if (action != null)
+            {
+                record.ErrorDetails = new ErrorDetails(error.Message) { RecommendedAction = action };
+            }
+
+            return record;
+        }
+
+        public static ErrorRecord InvalidUri(string input, DownloadResult result)
+        {
+            var message = $"'{input}' is not an absolute http:// or https:// URL; it was skipped.";
+            return new ErrorRecord(
+                new DownloadException(DownloadErrorKind.InvalidUri, message, null, null),
+                "InvalidDownloadUri",
+                ErrorCategory.InvalidArgument,
+                result);
+        }
+
+        public static ErrorRecord ForceWithSkipExisting() =>
+            new ErrorRecord(
+                new ArgumentException("-Force replaces existing files and -SkipExisting keeps them: use one or the other."),
+                "ForceWithSkipExisting",
+                ErrorCategory.InvalidArgument,
+                null);
+
+        public static ErrorRecord NotFileSystemPath(string path) =>
+            new ErrorRecord(
+                new ArgumentException($"-Path '{path}' is not a file-system location."),
+                "PathNotFileSystem",
+                ErrorCategory.InvalidArgument,
+                path);
+
+        public static ErrorRecord DestinationIsFile(string path) =>
+            new ErrorRecord(
+                new ArgumentException($"-Path '{path}' is a file; it must be a folder."),
+                "PathIsFile",
+                ErrorCategory.InvalidArgument,
+                path);
+
+        private static (string Id, ErrorCategory Category) Classify(DownloadError error)
+        {
+            switch (error.Kind)
+            {
+                case DownloadErrorKind.InvalidUri: return ("InvalidDownloadUri", ErrorCategory.InvalidArgument);
+                case DownloadErrorKind.InvalidFileName: return ("DownloadInvalidFileName", ErrorCategory.InvalidArgument);
+                case DownloadErrorKind.NameCollision: return ("DownloadNameCollision", ErrorCategory.ResourceExists);
+                case DownloadErrorKind.ResourceExists: return ("ResourceExists", ErrorCategory.ResourceExists);
+                case DownloadErrorKind.Timeout: return ("DownloadTimeout", ErrorCategory.OperationTimeout);
+                case DownloadErrorKind.Connection: return ("DownloadConnectionFailed", ErrorCategory.ConnectionError);
+                case DownloadErrorKind.IncompleteBody: return ("DownloadIncomplete", ErrorCategory.ConnectionError);
+                case DownloadErrorKind.HashMismatch: return ("DownloadHashMismatch", ErrorCategory.InvalidData);
+                case DownloadErrorKind.RetryAfterTooLong: return ("DownloadRetryAfterTooLong", ErrorCategory.LimitsExceeded);
+                case DownloadErrorKind.WriteFailed: return ("DownloadWriteFailed", ErrorCategory.WriteError);
+                case DownloadErrorKind.AuthenticationRefused: return ("DownloadUnencryptedAuthentication", ErrorCategory.SecurityError);
+                case DownloadErrorKind.RedirectRefused: return ("DownloadInsecureRedirect", ErrorCategory.SecurityError);
+                case DownloadErrorKind.HttpStatus: return ("DownloadHttpStatus", StatusCategory(error.StatusCode));
+                default: return ("DownloadFailed", ErrorCategory.NotSpecified);
+            }
+        }
+
+        private static ErrorCategory StatusCategory(int? status)
+        {
+            switch (status)
+            {
+                case 401:
+                case 403:
+                    return ErrorCategory.PermissionDenied;
+                case 404:
+                case 410:
+                    return ErrorCategory.ObjectNotFound;
+                case 408:
+                case 504:
+                    return ErrorCategory.OperationTimeout;
+                case 429:
+                    return ErrorCategory.LimitsExceeded;
+                default:
+                    return status >= 500 ? ErrorCategory.ResourceUnavailable : ErrorCategory.InvalidResult;
+            }
+        }
+
+        private static string? RecommendedAction(DownloadErrorKind kind)
+        {
+            switch (kind)
+            {
+                case DownloadErrorKind.ResourceExists: return "Use -Force to replace the file or -SkipExisting to keep it.";
+                case DownloadErrorKind.NameCollision: return "Give the item its own -OutFile (for example an OutFile column).";
+                case DownloadErrorKind.Timeout: return "Raise -OperationTimeoutSeconds, or check the server.";
+                case DownloadErrorKind.AuthenticationRefused: return "Use an https:// URL, or -AllowUnencryptedAuthentication.";
+                case DownloadErrorKind.RedirectRefused: return "Use -AllowInsecureRedirect to follow the redirect.";
+                default: return null;
+            }
+        }
+    }
+}

@@ -1,0 +1,136 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.Management.Automation;
+using ThrottledFetch.Engine;
+
+namespace ThrottledFetch
+{
+    /// <summary>
+    /// Progress for a batch, written only from the pipeline thread: one overall record and a child per file
+    /// still active at an update, at most every 250 ms. Every child that was shown is completed when its file
+    /// ends, so a slow file is always visible and many fast ones cost nothing.
+    /// </summary>
+    internal sealed class ProgressDisplay
+    {
+        public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
+        private const int OverallId = 1;
+
+        private readonly Cmdlet cmdlet;
+        private readonly DownloadBatch batch;
+        private readonly bool enabled;
+        private readonly Dictionary<long, ProgressRecord> shown = new Dictionary<long, ProgressRecord>();
+        private readonly Stopwatch clock = Stopwatch.StartNew();
+        private TimeSpan lastUpdate;
+        private long lastBytes;
+        private bool overallShown;
+
+        public ProgressDisplay(Cmdlet cmdlet, DownloadBatch batch, bool enabled)
+        {
+            this.cmdlet = cmdlet;
+            this.batch = batch;
+            this.enabled = enabled;
+        }
+
+        /// <summary>Writes an update if the interval has passed since the last one.</summary>
+        public void Tick(bool inputComplete)
+        {
+            var now = clock.Elapsed;
+            if (!enabled || now - lastUpdate < Interval)
+            {
+                return;
+            }
+
+            var seconds = (now - lastUpdate).TotalSeconds;
+            var bytes = batch.BytesReceived;
+            var rate = seconds > 0 ? (bytes - lastBytes) / seconds : 0;
+            lastUpdate = now;
+            lastBytes = bytes;
+
+            var active = new HashSet<long>();
+            var transfers = new List<TransferProgress>(batch.Active);
+            var total = batch.Posted;
+            var done = batch.Finished;
+            var overall = new ProgressRecord(OverallId, "Invoke-ThrottledDownload", string.Format(
+                CultureInfo.CurrentCulture,
+                "{0} of {1}{2} done, {3} active, {4}/s",
+                done,
+                total,
+                inputComplete ? string.Empty : "+",
+                transfers.Count,
+                Size.Format(rate)));
+            overall.PercentComplete = inputComplete && total > 0 ? (int)Math.Min(100, done * 100 / total) : -1;
+            cmdlet.WriteProgress(overall);
+            overallShown = true;
+
+            foreach (var transfer in transfers)
+            {
+                active.Add(transfer.Id);
+                if (!shown.TryGetValue(transfer.Id, out var record))
+                {
+                    record = new ProgressRecord(ActivityId(transfer.Id), Name(transfer), transfer.Uri.ToString()) { ParentActivityId = OverallId };
+                    shown.Add(transfer.Id, record);
+                }
+
+                var received = transfer.BytesReceived;
+                var length = transfer.TotalBytes;
+                record.StatusDescription = length >= 0
+                    ? string.Format(CultureInfo.CurrentCulture, "{0} of {1}", Size.Format(received), Size.Format(length))
+                    : Size.Format(received);
+                record.PercentComplete = length > 0 ? (int)Math.Min(100, received * 100 / length) : -1;
+                cmdlet.WriteProgress(record);
+            }
+
+            // A child whose file ended between updates and was not completed yet.
+            var ended = new List<long>();
+            foreach (var id in shown.Keys)
+            {
+                if (!active.Contains(id))
+                {
+                    ended.Add(id);
+                }
+            }
+
+            foreach (var id in ended)
+            {
+                ItemEnded(id);
+            }
+        }
+
+        /// <summary>Completes the item's child record if one was shown.</summary>
+        public void ItemEnded(long id)
+        {
+            if (shown.TryGetValue(id, out var record))
+            {
+                shown.Remove(id);
+                record.RecordType = ProgressRecordType.Completed;
+                record.PercentComplete = 100;
+                cmdlet.WriteProgress(record);
+            }
+        }
+
+        /// <summary>Completes every record still shown.</summary>
+        public void Complete()
+        {
+            foreach (var id in new List<long>(shown.Keys))
+            {
+                ItemEnded(id);
+            }
+
+            if (overallShown)
+            {
+                overallShown = false;
+                cmdlet.WriteProgress(new ProgressRecord(OverallId, "Invoke-ThrottledDownload", "Done") { RecordType = ProgressRecordType.Completed });
+            }
+        }
+
+        private static int ActivityId(long itemId) => 2 + (int)(itemId % (int.MaxValue - 2));
+
+        private static string Name(TransferProgress transfer)
+        {
+            var name = System.IO.Path.GetFileName(transfer.Path);
+            return string.IsNullOrEmpty(name) ? transfer.Uri.ToString() : name;
+        }
+    }
+}
