@@ -90,7 +90,10 @@ namespace ThrottledFetch.Engine
 
             Interlocked.Increment(ref live);
             request.Id = Interlocked.Increment(ref nextId);
-            Task.Run(() => RunAsync(request));
+
+            // Runs on the caller's thread up to its first wait (the queue at the gate), so items
+            // reach the gate in the order they were posted.
+            _ = RunAsync(request);
             return true;
         }
 
@@ -109,13 +112,14 @@ namespace ThrottledFetch.Engine
         /// </summary>
         public void WaitForChange(TimeSpan timeout)
         {
-            if (!events.IsEmpty || IsDone)
+            changed.Reset();
+            var roomForInput = !inputComplete && Volatile.Read(ref live) < Capacity;
+            if (!events.IsEmpty || IsDone || roomForInput)
             {
                 return;
             }
 
             changed.Wait(timeout, cancellation.Token);
-            changed.Reset();
         }
 
         /// <summary>Stops every transfer; workers remove their part files (unless resuming) and report nothing more.</summary>

@@ -20,7 +20,7 @@ namespace ThrottledFetch
         private readonly Cmdlet cmdlet;
         private readonly DownloadBatch batch;
         private readonly bool enabled;
-        private readonly Dictionary<long, ProgressRecord> shown = new Dictionary<long, ProgressRecord>();
+        private readonly Dictionary<long, string> shown = new Dictionary<long, string>();
         private readonly Stopwatch clock = Stopwatch.StartNew();
         private TimeSpan lastUpdate;
         private long lastBytes;
@@ -67,18 +67,24 @@ namespace ThrottledFetch
             foreach (var transfer in transfers)
             {
                 active.Add(transfer.Id);
-                if (!shown.TryGetValue(transfer.Id, out var record))
+                if (!shown.TryGetValue(transfer.Id, out var name))
                 {
-                    record = new ProgressRecord(ActivityId(transfer.Id), Name(transfer), transfer.Uri.ToString()) { ParentActivityId = OverallId };
-                    shown.Add(transfer.Id, record);
+                    name = Name(transfer);
+                    shown.Add(transfer.Id, name);
                 }
 
+                // A new record per write: the host may keep the object it was given.
                 var received = transfer.BytesReceived;
                 var length = transfer.TotalBytes;
-                record.StatusDescription = length >= 0
+                var status = length >= 0
                     ? string.Format(CultureInfo.CurrentCulture, "{0} of {1}", Size.Format(received), Size.Format(length))
                     : Size.Format(received);
-                record.PercentComplete = length > 0 ? (int)Math.Min(100, received * 100 / length) : -1;
+                var record = new ProgressRecord(ActivityId(transfer.Id), name, status)
+                {
+                    ParentActivityId = OverallId,
+                    PercentComplete = length > 0 ? (int)Math.Min(100, received * 100 / length) : -1,
+                    CurrentOperation = transfer.Uri.ToString(),
+                };
                 cmdlet.WriteProgress(record);
             }
 
@@ -101,12 +107,15 @@ namespace ThrottledFetch
         /// <summary>Completes the item's child record if one was shown.</summary>
         public void ItemEnded(long id)
         {
-            if (shown.TryGetValue(id, out var record))
+            if (shown.TryGetValue(id, out var name))
             {
                 shown.Remove(id);
-                record.RecordType = ProgressRecordType.Completed;
-                record.PercentComplete = 100;
-                cmdlet.WriteProgress(record);
+                cmdlet.WriteProgress(new ProgressRecord(ActivityId(id), name, "Done")
+                {
+                    ParentActivityId = OverallId,
+                    PercentComplete = 100,
+                    RecordType = ProgressRecordType.Completed,
+                });
             }
         }
 

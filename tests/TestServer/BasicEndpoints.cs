@@ -91,8 +91,9 @@ internal static class BasicEndpoints
 
     /// <summary>
     /// Builds the Content-Disposition value. Names pass through verbatim (hostile ones included,
-    /// since the client's sanitising is what is under test); only quoted-string escaping and
-    /// RFC 5987 percent-encoding are applied, as the header syntax requires.
+    /// since the client's sanitising is what is under test). In filename="..." only '"' is
+    /// escaped; backslashes stay raw because, as RFC 6266 notes, most clients do not unescape
+    /// them, so "..\x" reaches the client as written. filename* is RFC 5987 percent-encoded.
     /// </summary>
     private static string DispositionValue(string? name, string? star)
     {
@@ -102,7 +103,7 @@ internal static class BasicEndpoints
             value.Append("; filename=\"");
             foreach (char c in name)
             {
-                if (c == '"' || c == '\\')
+                if (c == '"')
                 {
                     value.Append('\\');
                 }

@@ -1,0 +1,153 @@
+<#
+.SYNOPSIS
+    Builds, tests, demonstrates and packages ThrottledFetch. Plain PowerShell, no build modules.
+.EXAMPLE
+    dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Test', 'Demo', 'Package', 'Clean')]
+    [string] $Task = 'Build',
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release'
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+$root = $PSScriptRoot
+$output = Join-Path $root 'output'
+$module = Join-Path $output 'ThrottledFetch'
+
+function Invoke-Native([string] $Name, [string[]] $Arguments) {
+    Write-Host "> $Name $($Arguments -join ' ')" -ForegroundColor DarkGray
+    & $Name @Arguments
+    if ($LASTEXITCODE -ne 0) { throw "$Name exited with code $LASTEXITCODE" }
+}
+
+function Invoke-Build {
+    Invoke-Native dotnet @('build', (Join-Path $root 'ThrottledFetch.sln'), '-c', $Configuration, '--nologo', '-v', 'minimal')
+}
+
+function Get-TrxCounts([string] $Folder) {
+    $passed = 0; $failed = 0
+    foreach ($file in Get-ChildItem -Path $Folder -Filter *.trx -ErrorAction SilentlyContinue) {
+        $counters = ([xml](Get-Content -Raw $file.FullName)).TestRun.ResultSummary.Counters
+        $passed += [int]$counters.passed
+        $failed += [int]$counters.failed + [int]$counters.error + [int]$counters.timeout
+    }
+    [pscustomobject]@{ Passed = $passed; Failed = $failed }
+}
+
+function Invoke-Test {
+    Invoke-Build
+    $results = Join-Path $output 'test-results'
+    Remove-Item -Recurse -Force $results -ErrorAction SilentlyContinue
+    $xunitFailed = $false
+    foreach ($project in 'ThrottledFetch.Engine.Tests', 'ThrottledFetch.Tests') {
+        $path = Join-Path $root "tests/$project/$project.csproj"
+        try {
+            Invoke-Native dotnet @('test', $path, '-c', $Configuration, '--no-build', '--nologo',
+                '--logger', "trx;LogFileName=$project.trx", '--results-directory', $results)
+        } catch {
+            $xunitFailed = $true
+            Write-Warning $_
+        }
+    }
+    $xunit = Get-TrxCounts $results
+
+    Invoke-Native dotnet @('restore', (Join-Path $root 'tests/PesterRestore.proj'), '--nologo', '-v', 'quiet')
+    $pester = Join-Path $output 'packages/pester/5.9.1/tools/Pester.psd1'
+    # Pester runs in its own pwsh so the module under test loads fresh, as a user's session would load it.
+    $script = "Import-Module '$pester'; " +
+        "`$c = New-PesterConfiguration; `$c.Run.Path = '$(Join-Path $root 'tests')'; `$c.Run.PassThru = `$true; " +
+        "`$c.Output.Verbosity = 'Detailed'; `$c.TestResult.Enabled = `$true; " +
+        "`$c.TestResult.OutputPath = '$(Join-Path $results 'pester.xml')'; " +
+        "`$r = Invoke-Pester -Configuration `$c; " +
+        "Set-Content -Path '$(Join-Path $results 'pester-counts.txt')' -Value ('{0} {1}' -f `$r.PassedCount, (`$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount)); " +
+        "exit [int](`$r.Result -ne 'Passed')"
+    Invoke-ChildPwsh $script
+    $pesterExit = $LASTEXITCODE
+    $pesterPassed, $pesterFailed = (Get-Content (Join-Path $results 'pester-counts.txt') -ErrorAction SilentlyContinue) -split ' '
+    $passed = $xunit.Passed + [int]$pesterPassed
+    $failed = $xunit.Failed + [int]$pesterFailed
+    Write-Host ''
+    Write-Host "xunit: $($xunit.Passed) passed, $($xunit.Failed) failed"
+    Write-Host "pester: $([int]$pesterPassed) passed, $([int]$pesterFailed) failed"
+    Write-Host "Tests: $passed passed, $failed failed"
+    if ($xunitFailed -or $pesterExit -ne 0 -or $failed -gt 0 -or $passed -eq 0) { throw 'Tests failed.' }
+}
+
+# `dotnet pwsh` runs pwsh.dll under the dotnet host: a child pwsh needs the same pwsh.dll argument.
+function Invoke-ChildPwsh([string] $Command) {
+    $executable = [System.Diagnostics.Process]::GetCurrentProcess().MainModule.FileName
+    $first = [Environment]::GetCommandLineArgs()[0]
+    if ($first -like '*.dll') {
+        & $executable $first -NoProfile -NonInteractive -Command $Command
+    } else {
+        & $executable -NoProfile -NonInteractive -Command $Command
+    }
+}
+
+function Start-TestServer {
+    $server = Join-Path $root "tests/TestServer/bin/$Configuration/net10.0/TestServer.dll"
+    $urlFile = Join-Path $output "demo/server-url.txt"
+    Remove-Item $urlFile -ErrorAction SilentlyContinue
+    $process = Start-Process -FilePath dotnet -ArgumentList @($server, '--url-file', $urlFile, '--parent-pid', $PID) -PassThru -RedirectStandardOutput (Join-Path $output 'demo/server.log')
+    $deadline = [DateTime]::UtcNow.AddSeconds(20)
+    while (-not (Test-Path $urlFile)) {
+        if ([DateTime]::UtcNow -gt $deadline -or $process.HasExited) { throw 'The test server did not start.' }
+        [System.Threading.Thread]::Sleep(100)
+    }
+    [pscustomobject]@{ Process = $process; BaseUri = (Get-Content -Raw $urlFile).Trim() }
+}
+
+function Invoke-Demo {
+    Invoke-Build
+    $demo = Join-Path $output 'demo'
+    Remove-Item -Recurse -Force $demo -ErrorAction SilentlyContinue
+    New-Item -ItemType Directory -Force $demo | Out-Null
+    $server = Start-TestServer
+    try {
+        $base = $server.BaseUri.TrimEnd('/')
+        $urls = foreach ($i in 1..12) { "$base/bytes/$($i * 50000)/photo$i.jpg?seed=$i" }
+        $urls += foreach ($i in 1..4) { "$base/slow/400000/video$i.mp4?chunk=40000&interval=100" }
+        $urls += "$base/flaky/demo/1/120000/flaky.bin"
+        $urls += "$base/status/404?body=no+such+file"
+        $urls | Set-Content (Join-Path $demo 'urls.txt')
+        Import-Module $module -Force
+        Push-Location $demo
+        try {
+            Write-Host "PS> Get-Content urls.txt | Invoke-ThrottledDownload -Limit 3 -Path ./img" -ForegroundColor Cyan
+            Get-Content urls.txt | Invoke-ThrottledDownload -Limit 3 -Path ./img -RetryIntervalSec 0 | Out-Host
+        } finally {
+            Pop-Location
+        }
+    } finally {
+        Stop-Process -Id $server.Process.Id -ErrorAction SilentlyContinue
+    }
+}
+
+function Invoke-Package {
+    Invoke-Build
+    $version = (Import-PowerShellDataFile (Join-Path $root 'ThrottledFetch.psd1')).ModuleVersion
+    $target = Join-Path $output "publish/ThrottledFetch/$version"
+    Remove-Item -Recurse -Force (Join-Path $output 'publish') -ErrorAction SilentlyContinue
+    New-Item -ItemType Directory -Force $target | Out-Null
+    Copy-Item -Path (Join-Path $module '*') -Destination $target -Recurse
+    Write-Host "Packaged $target"
+}
+
+function Invoke-Clean {
+    Remove-Item -Recurse -Force $output -ErrorAction SilentlyContinue
+    Get-ChildItem -Path (Join-Path $root 'src'), (Join-Path $root 'tests') -Directory -Recurse -Include bin, obj |
+        Remove-Item -Recurse -Force -ErrorAction SilentlyContinue
+}
+
+switch ($Task) {
+    'Build' { Invoke-Build }
+    'Test' { Invoke-Test }
+    'Demo' { Invoke-Demo }
+    'Package' { Invoke-Package }
+    'Clean' { Invoke-Clean }
+}

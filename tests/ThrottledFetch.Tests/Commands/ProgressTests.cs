@@ -1,0 +1,58 @@
+using System.Linq;
+using System.Management.Automation;
+using System.Threading.Tasks;
+using ThrottledFetch.Testing;
+using Xunit;
+
+namespace ThrottledFetch.Tests.Commands
+{
+    public sealed class ProgressTests : IClassFixture<ModuleHost>
+    {
+        private readonly ModuleHost host;
+
+        public ProgressTests(ModuleHost host)
+        {
+            this.host = host;
+        }
+
+        [Fact]
+        public async Task SlowFile_GetsAChildRecordUnderTheOverallOne_AndEveryChildIsCompleted()
+        {
+            await using var server = await LoopbackServer.StartAsync();
+            using var folder = new TempFolder();
+            var urls = new[]
+            {
+                server.Url("slow/20000/slow.bin?chunk=2000&interval=100").ToString(),
+                server.Url("bytes/100/fast1.bin").ToString(),
+                server.Url("bytes/100/fast2.bin").ToString(),
+            };
+
+            var run = Run.Script(host, "$args[0] | Invoke-ThrottledDownload -Path $args[1]", urls, folder.Path);
+
+            Assert.Empty(run.Errors);
+            var overall = run.Progress.Where(p => p.ParentActivityId < 0).ToList();
+            Assert.NotEmpty(overall);
+            var overallId = overall.First().ActivityId;
+            Assert.All(overall, p => Assert.Equal(overallId, p.ActivityId));
+            Assert.Equal(ProgressRecordType.Completed, overall.Last().RecordType);
+
+            var children = run.Progress.Where(p => p.ParentActivityId == overallId).GroupBy(p => p.ActivityId).ToList();
+            var slow = Assert.Single(children, g => g.First().Activity == "slow.bin");
+            Assert.Contains(slow, p => p.RecordType == ProgressRecordType.Processing && p.PercentComplete is > 0 and < 100);
+            Assert.All(children, g => Assert.Equal(ProgressRecordType.Completed, g.Last().RecordType));
+            Assert.All(children, g => Assert.Single(g, p => p.RecordType == ProgressRecordType.Completed));
+        }
+
+        [Fact]
+        public async Task ProgressPreferenceSilentlyContinue_WritesNoProgress()
+        {
+            await using var server = await LoopbackServer.StartAsync();
+            using var folder = new TempFolder();
+            var run = Run.Script(host, "$ProgressPreference = 'SilentlyContinue'; Invoke-ThrottledDownload $args[0] -Path $args[1]", server.Url("slow/6000/s.bin?chunk=1000&interval=100").ToString(), folder.Path);
+
+            Assert.Empty(run.Errors);
+            Assert.Single(run.Results);
+            Assert.Empty(run.Progress);
+        }
+    }
+}

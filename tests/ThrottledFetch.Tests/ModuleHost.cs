@@ -1,0 +1,53 @@
+using System;
+using System.IO;
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+
+namespace ThrottledFetch.Tests
+{
+    /// <summary>
+    /// A real PowerShell engine (the System.Management.Automation package) with the built module imported by its
+    /// manifest from output/ThrottledFetch, as a user would import it.
+    /// </summary>
+    public sealed class ModuleHost : IDisposable
+    {
+        public ModuleHost()
+        {
+            ManifestPath = Path.Combine(RepoRoot(), "output", "ThrottledFetch", "ThrottledFetch.psd1");
+            if (!File.Exists(ManifestPath))
+            {
+                throw new InvalidOperationException($"Build the solution first: {ManifestPath} is missing.");
+            }
+
+            var state = InitialSessionState.CreateDefault2();
+            state.ImportPSModule(new[] { ManifestPath });
+            Runspace = RunspaceFactory.CreateRunspace(state);
+            Runspace.Open();
+        }
+
+        public string ManifestPath { get; }
+
+        public Runspace Runspace { get; }
+
+        /// <summary>A new pipeline on the shared runspace.</summary>
+        public PowerShell Create()
+        {
+            var shell = PowerShell.Create();
+            shell.Runspace = Runspace;
+            return shell;
+        }
+
+        public void Dispose() => Runspace.Dispose();
+
+        private static string RepoRoot()
+        {
+            var folder = new DirectoryInfo(AppContext.BaseDirectory);
+            while (folder != null && !File.Exists(Path.Combine(folder.FullName, "ThrottledFetch.sln")))
+            {
+                folder = folder.Parent;
+            }
+
+            return folder?.FullName ?? throw new InvalidOperationException("ThrottledFetch.sln not found above " + AppContext.BaseDirectory);
+        }
+    }
+}
