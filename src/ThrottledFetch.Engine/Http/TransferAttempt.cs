@@ -53,9 +53,12 @@ namespace ThrottledFetch.Engine.Http
 
                 return await ReceiveBodyAsync(item, response, stall).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
             {
-                var message = $"No data from '{item.Request.Uri}' for {options.OperationTimeout.TotalSeconds:0.#} s (attempt {item.Attempts}).";
+                // The handler's connect timeout also surfaces as a cancellation, with a TimeoutException inside.
+                var message = stall.IsCancellationRequested
+                    ? $"No data from '{item.Request.Uri}' for {options.OperationTimeout.TotalSeconds:0.#} s (attempt {item.Attempts})."
+                    : $"Connecting to '{item.Request.Uri}' took longer than {options.ConnectionTimeout.TotalSeconds:0.#} s (attempt {item.Attempts}): {e.InnerException?.Message ?? e.Message}";
                 return AttemptOutcome.Failure(new DownloadError(DownloadErrorKind.Timeout, message, new TimeoutException(message), item.LastStatusCode), transient: true);
             }
             catch (HttpRequestException e)
