@@ -60,7 +60,9 @@ namespace ThrottledFetch.Engine
                 return Failed(request, finalPath, new DownloadError(DownloadErrorKind.AuthenticationRefused, $"Refusing to send credentials to '{uri}' over unencrypted HTTP; use HTTPS or -AllowUnencryptedAuthentication."), 0, started);
             }
 
-            if (Directory.Exists(finalPath))
+            // One stat tells both: a folder in the way, or a file already there.
+            var existing = new FileInfo(finalPath);
+            if (IsFolder(existing))
             {
                 return Failed(request, finalPath, new DownloadError(DownloadErrorKind.ResourceExists, $"'{finalPath}' is a folder; '{uri}' cannot be saved there."), 0, started);
             }
@@ -68,11 +70,11 @@ namespace ThrottledFetch.Engine
             var part = new PartialFile(finalPath);
             var progress = new TransferProgress(request.Id, uri, finalPath);
             var item = new ItemState(request, hostKey, part, progress);
-            if (File.Exists(finalPath))
+            if (existing.Exists)
             {
                 if (options.ExistingFiles == ExistingFileMode.Skip)
                 {
-                    return Finished(request, new DownloadResult(uri, finalPath, DownloadStatus.Skipped, null, new FileInfo(finalPath).Length, 0, Elapsed(started), null));
+                    return Finished(request, new DownloadResult(uri, finalPath, DownloadStatus.Skipped, null, existing.Length, 0, Elapsed(started), null));
                 }
 
                 if (options.Resume)
@@ -213,7 +215,11 @@ namespace ThrottledFetch.Engine
                 return Failed(request, target, new DownloadError(DownloadErrorKind.WriteFailed, $"Cannot move '{part.PartPath}' to '{target}': {e.Message}", e), item.Attempts, started);
             }
 
-            ResumeValidator.Delete(part.PartPath);
+            if (options.Resume)
+            {
+                ResumeValidator.Delete(part.PartPath);
+            }
+
             return Finished(request, new DownloadResult(request.Uri, target, DownloadStatus.Completed, outcome.StatusCode, length, item.Attempts, Elapsed(started), null));
         }
 
@@ -244,6 +250,20 @@ namespace ThrottledFetch.Engine
         private static DownloadEvent Finished(DownloadRequest request, DownloadResult result) => DownloadEvent.Finished(request, result);
 
         private TimeSpan Elapsed(long started) => options.TimeProvider.GetElapsedTime(started);
+
+        // Attributes are -1 when nothing is there; the stat is cached for Exists and Length.
+        private static bool IsFolder(FileInfo info)
+        {
+            try
+            {
+                var attributes = info.Attributes;
+                return (int)attributes != -1 && (attributes & FileAttributes.Directory) != 0;
+            }
+            catch (IOException)
+            {
+                return false;
+            }
+        }
 
         private static bool PathsEqual(string a, string b) => string.Equals(a, b, PathClaims.Comparison);
 

@@ -52,12 +52,20 @@ namespace ThrottledFetch.Engine.Files
         public void Open(bool append)
         {
             Close();
-            var folder = Path.GetDirectoryName(PartPath);
-            if (!string.IsNullOrEmpty(folder))
+            try
             {
-                Directory.CreateDirectory(folder!);
+                OpenFile(append);
             }
+            catch (DirectoryNotFoundException)
+            {
+                // Folders are made only when missing: one failed open is cheaper than a mkdir per file.
+                Directory.CreateDirectory(Path.GetDirectoryName(PartPath)!);
+                OpenFile(append);
+            }
+        }
 
+        private void OpenFile(bool append)
+        {
             var mode = append ? FileMode.OpenOrCreate : FileMode.Create;
 #if NET8_0_OR_GREATER
             handle = File.OpenHandle(PartPath, mode, FileAccess.Write, FileShare.Read);
