@@ -193,7 +193,7 @@ namespace ThrottledFetch.Engine
                 }
             }
 
-            if (File.Exists(target) && !PathsEqual(target, finalPath) && options.ExistingFiles == ExistingFileMode.Skip)
+            if (options.ExistingFiles == ExistingFileMode.Skip && !PathsEqual(target, finalPath) && File.Exists(target))
             {
                 part.Delete();
                 return Finished(request, new DownloadResult(request.Uri, target, DownloadStatus.Skipped, outcome.StatusCode, new FileInfo(target).Length, item.Attempts, Elapsed(started), null));

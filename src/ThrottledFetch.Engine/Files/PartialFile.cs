@@ -68,7 +68,9 @@ namespace ThrottledFetch.Engine.Files
         {
             var mode = append ? FileMode.OpenOrCreate : FileMode.Create;
 #if NET8_0_OR_GREATER
-            handle = File.OpenHandle(PartPath, mode, FileAccess.Write, FileShare.Read);
+            handle = !append && LinuxFile.IsAvailable
+                ? LinuxFile.Create(PartPath)
+                : File.OpenHandle(PartPath, mode, FileAccess.Write, FileShare.Read);
             Length = append ? RandomAccess.GetLength(handle) : 0;
 #else
             stream = new FileStream(PartPath, mode, FileAccess.Write, FileShare.Read, 1);
@@ -136,7 +138,14 @@ namespace ThrottledFetch.Engine.Files
             try
             {
 #if NET8_0_OR_GREATER
-                File.Move(PartPath, finalPath, overwrite);
+                if (LinuxFile.IsAvailable)
+                {
+                    LinuxFile.Move(PartPath, finalPath, overwrite);
+                }
+                else
+                {
+                    File.Move(PartPath, finalPath, overwrite);
+                }
 #else
                 if (overwrite && File.Exists(finalPath))
                 {
