@@ -43,12 +43,15 @@ function Invoke-Test {
     Invoke-Build
     $results = Join-Path $output 'test-results'
     Remove-Item -Recurse -Force $results -ErrorAction SilentlyContinue
+    New-Item -ItemType Directory -Force $results | Out-Null
     $xunitFailed = $false
     foreach ($project in 'ThrottledFetch.Engine.Tests', 'ThrottledFetch.Tests') {
         $path = Join-Path $root "tests/$project/$project.csproj"
         try {
+            # A hung test fails the run (with a dump) instead of stalling CI.
             Invoke-Native dotnet @('test', $path, '-c', $Configuration, '--no-build', '--nologo',
-                '--logger', "trx;LogFileName=$project.trx", '--results-directory', $results)
+                '--logger', "trx;LogFileName=$project.trx", '--results-directory', $results,
+                '--blame-hang', '--blame-hang-timeout', '10m')
         } catch {
             $xunitFailed = $true
             Write-Warning $_
@@ -59,16 +62,22 @@ function Invoke-Test {
     Invoke-Native dotnet @('restore', (Join-Path $root 'tests/PesterRestore.proj'), '--nologo', '-v', 'quiet')
     $pester = Join-Path $output 'packages/pester/5.9.1/tools/Pester.psd1'
     # Pester runs in its own pwsh so the module under test loads fresh, as a user's session would load it.
-    $script = "Import-Module '$pester'; " +
-        "`$c = New-PesterConfiguration; `$c.Run.Path = '$(Join-Path $root 'tests')'; `$c.Run.PassThru = `$true; " +
-        "`$c.Output.Verbosity = 'Detailed'; `$c.TestResult.Enabled = `$true; " +
-        "`$c.TestResult.OutputPath = '$(Join-Path $results 'pester.xml')'; " +
-        "`$r = Invoke-Pester -Configuration `$c; " +
-        "Set-Content -Path '$(Join-Path $results 'pester-counts.txt')' -Value ('{0} {1}' -f `$r.PassedCount, (`$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount)); " +
-        "exit [int](`$r.Result -ne 'Passed')"
-    Invoke-ChildPwsh $script
-    $pesterExit = $LASTEXITCODE
-    $pesterPassed, $pesterFailed = (Get-Content (Join-Path $results 'pester-counts.txt') -ErrorAction SilentlyContinue) -split ' '
+    $counts = Join-Path $results 'pester-counts.txt'
+    $runner = Join-Path $results 'run-pester.ps1'
+    Set-Content -Path $runner -Value @"
+Import-Module '$pester'
+`$c = New-PesterConfiguration
+`$c.Run.Path = '$(Join-Path $root 'tests')'
+`$c.Run.PassThru = `$true
+`$c.Output.Verbosity = 'Detailed'
+`$c.TestResult.Enabled = `$true
+`$c.TestResult.OutputPath = '$(Join-Path $results 'pester.xml')'
+`$r = Invoke-Pester -Configuration `$c
+Set-Content -Path '$counts' -Value ('{0} {1}' -f `$r.PassedCount, (`$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount))
+exit [int](`$r.Result -ne 'Passed')
+"@
+    $pesterExit = Invoke-ChildPwsh $runner
+    $pesterPassed, $pesterFailed = (Get-Content $counts -ErrorAction SilentlyContinue) -split ' '
     $passed = $xunit.Passed + [int]$pesterPassed
     $failed = $xunit.Failed + [int]$pesterFailed
     Write-Host ''
@@ -78,15 +87,20 @@ function Invoke-Test {
     if ($xunitFailed -or $pesterExit -ne 0 -or $failed -gt 0 -or $passed -eq 0) { throw 'Tests failed.' }
 }
 
-# `dotnet pwsh` runs pwsh.dll under the dotnet host: a child pwsh needs the same pwsh.dll argument.
-function Invoke-ChildPwsh([string] $Command) {
+# Runs a script file in a fresh pwsh (so the module under test loads as in a user's session), with a
+# deadline so that a hang fails the run instead of stalling CI. `dotnet pwsh` runs pwsh.dll under the
+# dotnet host: the child gets the same pwsh.dll argument.
+function Invoke-ChildPwsh([string] $ScriptFile, [int] $TimeoutMinutes = 20) {
     $executable = [System.Diagnostics.Process]::GetCurrentProcess().MainModule.FileName
+    $arguments = @('-NoProfile', '-NonInteractive', '-File', $ScriptFile)
     $first = [Environment]::GetCommandLineArgs()[0]
-    if ($first -like '*.dll') {
-        & $executable $first -NoProfile -NonInteractive -Command $Command
-    } else {
-        & $executable -NoProfile -NonInteractive -Command $Command
+    if ($first -like '*.dll') { $arguments = @($first) + $arguments }
+    $child = Start-Process -FilePath $executable -ArgumentList $arguments -NoNewWindow -PassThru
+    if (-not $child.WaitForExit($TimeoutMinutes * 60 * 1000)) {
+        $child.Kill($true)
+        throw "$ScriptFile did not finish within $TimeoutMinutes minutes."
     }
+    $child.ExitCode
 }
 
 function Start-TestServer {

@@ -1,0 +1,136 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace ThrottledFetch.Engine.Tests.Batch;
+
+/// <summary>
+/// Drives a <see cref="DownloadBatch"/> on the calling thread the way the cmdlet does: post each item,
+/// and while the input is full take events and wait for a change; then complete and drain until done.
+/// Every wait has a deadline, so an engine that hangs fails the test instead of the run.
+/// </summary>
+internal sealed class BatchRunner : IDisposable
+{
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
+
+    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
+
+    private readonly List<DownloadEvent> _finished = new();
+    private readonly List<string> _verbose = new();
+
+    public BatchRunner(DownloadOptions options)
+    {
+        Batch = new DownloadBatch(options);
+    }
+
+    public DownloadBatch Batch { get; }
+
+    public IReadOnlyList<DownloadEvent> Finished => _finished;
+
+    public IReadOnlyList<string> Verbose => _verbose;
+
+    /// <summary>Options for a test batch: files go to <paramref name="destination"/>, and retries never sleep.</summary>
+    public static DownloadOptions Options(string destination) => new()
+    {
+        Destination = destination,
+        Limit = 4,
+        RetryInterval = TimeSpan.Zero,
+        OperationTimeout = TimeSpan.FromSeconds(20),
+        ConnectionTimeout = TimeSpan.FromSeconds(5),
+    };
+
+    /// <summary>Runs the items to the end on this thread and returns what the batch reported.</summary>
+    public static BatchOutcome Run(DownloadOptions options, params DownloadRequest[] requests) =>
+        Run(options, requests, DefaultTimeout);
+
+    public static BatchOutcome Run(DownloadOptions options, IEnumerable<DownloadRequest> requests, TimeSpan timeout)
+    {
+        using var runner = new BatchRunner(options);
+        var deadline = Stopwatch.StartNew();
+        foreach (var request in requests)
+        {
+            runner.Post(request, timeout - deadline.Elapsed);
+        }
+
+        return runner.Complete(timeout - deadline.Elapsed);
+    }
+
+    /// <summary>As <see cref="Run(DownloadOptions, IEnumerable{DownloadRequest}, TimeSpan)"/>, on a thread of its own.</summary>
+    public static Task<BatchOutcome> Start(DownloadOptions options, params DownloadRequest[] requests) =>
+        Task.Factory.StartNew(
+            () => Run(options, requests, DefaultTimeout),
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
+
+    /// <summary>Posts one item, taking events while the input is full.</summary>
+    public void Post(DownloadRequest request, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!Batch.TryPost(request))
+        {
+            TakeEvents();
+            ThrowIfLate(clock, timeout, $"the batch did not accept '{request.Uri}'");
+            Batch.WaitForChange(Tick);
+        }
+    }
+
+    public void Post(DownloadRequest request) => Post(request, DefaultTimeout);
+
+    /// <summary>Takes events until <paramref name="condition"/> holds (checked after each round of events).</summary>
+    public void WaitUntil(Func<bool> condition, TimeSpan timeout, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            TakeEvents();
+            if (condition())
+            {
+                return;
+            }
+
+            ThrowIfLate(clock, timeout, what);
+            Batch.WaitForChange(Tick);
+        }
+    }
+
+    /// <summary>Ends the input and takes events until every item has ended.</summary>
+    public BatchOutcome Complete(TimeSpan timeout)
+    {
+        Batch.Complete();
+        WaitUntil(() => Batch.IsDone, timeout, "the batch did not finish");
+        TakeEvents();
+        return new BatchOutcome(_finished.ToArray(), _verbose.ToArray());
+    }
+
+    public BatchOutcome Complete() => Complete(DefaultTimeout);
+
+    /// <summary>Moves every event that is ready into <see cref="Finished"/> or <see cref="Verbose"/>.</summary>
+    public void TakeEvents()
+    {
+        while (Batch.TryTake(out var next))
+        {
+            if (next.Kind == DownloadEventKind.Finished)
+            {
+                _finished.Add(next);
+            }
+            else
+            {
+                _verbose.Add(next.Message ?? string.Empty);
+            }
+        }
+    }
+
+    public void Dispose() => Batch.Dispose();
+
+    private void ThrowIfLate(Stopwatch clock, TimeSpan timeout, string what)
+    {
+        if (clock.Elapsed > timeout)
+        {
+            throw new TimeoutException(
+                $"After {timeout.TotalSeconds:0.#} s {what}: posted {Batch.Posted}, finished {Batch.Finished}, events taken {_finished.Count}.");
+        }
+    }
+}

@@ -1,0 +1,209 @@
+using System;
+using System.IO;
+using System.Text;
+using ThrottledFetch.Engine.Files;
+using Xunit;
+
+namespace ThrottledFetch.Engine.Tests.Files;
+
+/// <summary>The body goes to "&lt;name&gt;.part" and is renamed into place only when complete.</summary>
+public sealed class PartialFileTests : IDisposable
+{
+    private readonly string _folder;
+    private readonly string _final;
+
+    public PartialFileTests()
+    {
+        _folder = Path.Combine(Path.GetTempPath(), "tf-part-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(_folder);
+        _final = Path.Combine(_folder, "file.bin");
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public void Write_GoesToThePartFileBesideTheFinalOne()
+    {
+        using var part = new PartialFile(_final);
+
+        part.Open(append: false);
+        Write(part, "hello");
+        part.Close();
+
+        Assert.Equal(_final + ".part", part.PartPath);
+        Assert.Equal("hello", File.ReadAllText(part.PartPath));
+        Assert.Equal(5, part.Length);
+        Assert.False(File.Exists(_final));
+    }
+
+    [Fact]
+    public void Open_MissingFolder_IsCreated()
+    {
+        var final = Path.Combine(_folder, "a", "b", "file.bin");
+        using var part = new PartialFile(final);
+
+        part.Open(append: false);
+        Write(part, "x");
+        part.Close();
+
+        Assert.True(File.Exists(final + ".part"));
+    }
+
+    [Fact]
+    public void MoveIntoPlace_RenamesThePartFileToTheFinalName()
+    {
+        using var part = new PartialFile(_final);
+        part.Open(append: false);
+        Write(part, "body");
+
+        part.MoveIntoPlace(_final, overwrite: false);
+
+        Assert.Equal("body", File.ReadAllText(_final));
+        Assert.False(File.Exists(part.PartPath));
+        Assert.False(part.IsOpen);
+        Assert.Equal(_final, part.FinalPath);
+    }
+
+    [Fact]
+    public void MoveIntoPlace_OtherName_UpdatesFinalPath()
+    {
+        var serverName = Path.Combine(_folder, "from-server.txt");
+        using var part = new PartialFile(_final);
+        part.Open(append: false);
+        Write(part, "body");
+
+        part.MoveIntoPlace(serverName, overwrite: false);
+
+        Assert.Equal(serverName, part.FinalPath);
+        Assert.Equal("body", File.ReadAllText(serverName));
+        Assert.False(File.Exists(_final));
+    }
+
+    [Fact]
+    public void MoveIntoPlace_ExistingFileWithoutOverwrite_ThrowsAndKeepsTheOriginal()
+    {
+        File.WriteAllText(_final, "original");
+        using var part = new PartialFile(_final);
+        part.Open(append: false);
+        Write(part, "new body");
+
+        var error = Assert.Throws<FileExistsException>(() => part.MoveIntoPlace(_final, overwrite: false));
+
+        Assert.Equal(_final, error.Path);
+        Assert.Contains(_final, error.Message, StringComparison.Ordinal);
+        Assert.Equal("original", File.ReadAllText(_final));
+        Assert.Equal("new body", File.ReadAllText(part.PartPath));
+    }
+
+    [Fact]
+    public void MoveIntoPlace_ExistingFileWithOverwrite_ReplacesIt()
+    {
+        File.WriteAllText(_final, "original");
+        using var part = new PartialFile(_final);
+        part.Open(append: false);
+        Write(part, "new body");
+
+        part.MoveIntoPlace(_final, overwrite: true);
+
+        Assert.Equal("new body", File.ReadAllText(_final));
+        Assert.False(File.Exists(part.PartPath));
+    }
+
+    [Fact]
+    public void Restart_DropsWhatWasWritten()
+    {
+        using var part = new PartialFile(_final);
+        part.Open(append: false);
+        Write(part, "first try, abandoned");
+
+        part.Restart();
+        Write(part, "again");
+        part.Close();
+
+        Assert.Equal(5, part.Length);
+        Assert.Equal("again", File.ReadAllText(part.PartPath));
+    }
+
+    [Fact]
+    public void OpenAppend_ContinuesAnExistingPartFile()
+    {
+        File.WriteAllText(_final + ".part", "12345");
+        using var part = new PartialFile(_final);
+
+        Assert.Equal(5, part.ExistingLength());
+        part.Open(append: true);
+        Assert.Equal(5, part.Length);
+        Write(part, "678");
+        part.Close();
+
+        Assert.Equal(8, part.Length);
+        Assert.Equal("12345678", File.ReadAllText(part.PartPath));
+    }
+
+    [Fact]
+    public void OpenAppend_NoPartFile_StartsEmpty()
+    {
+        using var part = new PartialFile(_final);
+
+        Assert.Equal(0, part.ExistingLength());
+        part.Open(append: true);
+        Write(part, "ab");
+        part.Close();
+
+        Assert.Equal("ab", File.ReadAllText(part.PartPath));
+    }
+
+    [Fact]
+    public void OpenWithoutAppend_TruncatesAnExistingPartFile()
+    {
+        File.WriteAllText(_final + ".part", "stale bytes from an earlier run");
+        using var part = new PartialFile(_final);
+
+        part.Open(append: false);
+        Write(part, "new");
+        part.Close();
+
+        Assert.Equal(3, part.Length);
+        Assert.Equal("new", File.ReadAllText(part.PartPath));
+    }
+
+    [Fact]
+    public void Delete_RemovesThePartFile()
+    {
+        using var part = new PartialFile(_final);
+        part.Open(append: false);
+        Write(part, "x");
+
+        part.Delete();
+
+        Assert.False(File.Exists(part.PartPath));
+        Assert.False(part.IsOpen);
+    }
+
+    [Fact]
+    public void Delete_MissingFile_IsFine()
+    {
+        using var part = new PartialFile(_final);
+
+        part.Delete();
+        part.Delete();
+
+        Assert.False(File.Exists(part.PartPath));
+    }
+
+    [Fact]
+    public void Delete_MissingFolder_IsFine()
+    {
+        using var part = new PartialFile(Path.Combine(_folder, "no", "such", "folder", "x.bin"));
+
+        part.Delete();
+
+        Assert.False(Directory.Exists(Path.Combine(_folder, "no")));
+    }
+
+    private static void Write(PartialFile part, string text)
+    {
+        var bytes = Encoding.ASCII.GetBytes(text);
+        part.Write(bytes, bytes.Length);
+    }
+}

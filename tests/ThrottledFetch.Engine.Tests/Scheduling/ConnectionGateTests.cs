@@ -1,0 +1,420 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.Time.Testing;
+using ThrottledFetch.Engine.Scheduling;
+using Xunit;
+
+namespace ThrottledFetch.Engine.Tests.Scheduling;
+
+/// <summary>
+/// The gate grants slots under a global and a per-host limit, a Retry-After pause and a rate. Time is
+/// fake; the gate completes a waiter's task under its lock, so "still waiting" can be asserted right
+/// after the operation, while a granted task is awaited with a timeout.
+/// </summary>
+public sealed class ConnectionGateTests
+{
+    private const string HostA = "http://a.example:80";
+    private const string HostB = "http://b.example:80";
+    private const string HostC = "http://c.example:80";
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(1);
+
+    private const string RateReplenishBug =
+        "engine bug: ConnectionGate.ReplenishRate adds no token unless 1/N s of real time has passed, because "
+        + "TokenBucketRateLimiter.TryReplenish with AutoReplenishment=false adds tokens for the Stopwatch time elapsed";
+
+    private readonly FakeTimeProvider _time = new FakeTimeProvider(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
+
+    [Fact]
+    public async Task GlobalLimit_GrantsExactlyThatManyAtOnce()
+    {
+        using var gate = new ConnectionGate(3, 0, 0, _time);
+
+        var first = Acquire(gate, HostA);
+        var second = Acquire(gate, HostB);
+        var third = Acquire(gate, HostA);
+        var fourth = Acquire(gate, HostC);
+
+        Assert.True(first.IsCompletedSuccessfully);
+        Assert.True(second.IsCompletedSuccessfully);
+        Assert.True(third.IsCompletedSuccessfully);
+        Assert.False(fourth.IsCompleted);
+        Assert.Equal(3, gate.Active);
+        Assert.Equal(1, gate.Waiting);
+
+        Granted(first).Dispose();
+
+        using var granted = await fourth.WaitAsync(Timeout);
+        Assert.Equal(3, gate.Active);
+        Assert.Equal(0, gate.Waiting);
+        Granted(second).Dispose();
+        Granted(third).Dispose();
+    }
+
+    [Fact]
+    public void Lease_DisposedTwice_FreesItsSlotOnce()
+    {
+        using var gate = new ConnectionGate(3, 0, 0, _time);
+        var first = Granted(Acquire(gate, HostA));
+        Acquire(gate, HostA);
+
+        first.Dispose();
+        first.Dispose();
+
+        Assert.Equal(1, gate.Active);
+    }
+
+    [Fact]
+    public async Task PerHostLimit_WaiterForABusyHostHoldsNoGlobalSlot()
+    {
+        // Two global slots: if the waiter for A held one, B could not start.
+        using var gate = new ConnectionGate(2, 1, 0, _time);
+        using var a1 = await Acquire(gate, HostA);
+
+        var a2 = Acquire(gate, HostA);
+        var b1 = Acquire(gate, HostB);
+
+        Assert.False(a2.IsCompleted);
+        Assert.True(b1.IsCompletedSuccessfully);
+        Assert.Equal(2, gate.Active);
+        Assert.Equal(1, gate.Waiting);
+        Granted(b1).Dispose();
+    }
+
+    [Fact]
+    public async Task PerHostLimit_WaiterForABusyHostDoesNotBlockWaitersBehindIt()
+    {
+        using var gate = new ConnectionGate(2, 1, 0, _time);
+        var a1 = await Acquire(gate, HostA);
+        var a2 = Acquire(gate, HostA);
+        var b1 = await Acquire(gate, HostB);
+        var c1 = Acquire(gate, HostC);
+        Assert.False(c1.IsCompleted);
+        Assert.Equal(2, gate.Waiting);
+
+        b1.Dispose();
+
+        using var c1Lease = await c1.WaitAsync(Timeout);
+        Assert.False(a2.IsCompleted);
+        Assert.Equal(2, gate.Active);
+        Assert.Equal(1, gate.Waiting);
+
+        a1.Dispose();
+
+        using var a2Lease = await a2.WaitAsync(Timeout);
+        Assert.Equal(2, gate.Active);
+        Assert.Equal(0, gate.Waiting);
+    }
+
+    [Fact]
+    public async Task PerHostLimit_GreaterThanGlobal_IsCappedByGlobal()
+    {
+        using var gate = new ConnectionGate(2, 5, 0, _time);
+        using var first = await Acquire(gate, HostA);
+        using var second = await Acquire(gate, HostA);
+
+        var third = Acquire(gate, HostA);
+
+        Assert.False(third.IsCompleted);
+        Assert.Equal(2, gate.Active);
+    }
+
+    [Fact]
+    public async Task WaitersForOneHost_AreGrantedInArrivalOrder()
+    {
+        using var gate = new ConnectionGate(10, 1, 0, _time);
+        var holder = await Acquire(gate, HostA);
+        var second = Acquire(gate, HostA);
+        var third = Acquire(gate, HostA);
+        var fourth = Acquire(gate, HostA);
+
+        holder.Dispose();
+        var secondLease = await second.WaitAsync(Timeout);
+        Assert.False(third.IsCompleted);
+        Assert.False(fourth.IsCompleted);
+
+        secondLease.Dispose();
+        var thirdLease = await third.WaitAsync(Timeout);
+        Assert.False(fourth.IsCompleted);
+
+        thirdLease.Dispose();
+        using var fourthLease = await fourth.WaitAsync(Timeout);
+        Assert.Equal(1, gate.Active);
+    }
+
+    [Fact]
+    public async Task WaitersForTheGlobalLimit_AreGrantedInArrivalOrder()
+    {
+        using var gate = new ConnectionGate(1, 0, 0, _time);
+        var holder = await Acquire(gate, HostA);
+        var b = Acquire(gate, HostB);
+        var c = Acquire(gate, HostC);
+
+        holder.Dispose();
+
+        var bLease = await b.WaitAsync(Timeout);
+        Assert.False(c.IsCompleted);
+        bLease.Dispose();
+        using var cLease = await c.WaitAsync(Timeout);
+    }
+
+    [Fact]
+    public async Task CancelledWaiter_IsRemovedAndTakesNoSlot()
+    {
+        using var gate = new ConnectionGate(1, 0, 0, _time);
+        using var cancel = new CancellationTokenSource();
+        var holder = await Acquire(gate, HostA);
+        var cancelled = Acquire(gate, HostA, cancel.Token);
+        var behind = Acquire(gate, HostB);
+        Assert.Equal(2, gate.Waiting);
+
+        cancel.Cancel();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled.WaitAsync(Timeout));
+        Assert.Equal(1, gate.Waiting);
+        Assert.Equal(1, gate.Active);
+
+        holder.Dispose();
+
+        using var behindLease = await behind.WaitAsync(Timeout);
+        Assert.Equal(1, gate.Active);
+        Assert.Equal(0, gate.Waiting);
+    }
+
+    [Fact]
+    public async Task CancelledWaiter_LeavesTheCountsAsTheyWere()
+    {
+        using var gate = new ConnectionGate(1, 0, 0, _time);
+        using var cancel = new CancellationTokenSource();
+        var holder = await Acquire(gate, HostA);
+        var cancelled = Acquire(gate, HostA, cancel.Token);
+
+        cancel.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled.WaitAsync(Timeout));
+        holder.Dispose();
+
+        Assert.Equal(0, gate.Active);
+        Assert.Equal(0, gate.Waiting);
+        var next = Acquire(gate, HostA);
+        Assert.True(next.IsCompletedSuccessfully);
+        Assert.Equal(1, gate.Active);
+    }
+
+    [Fact]
+    public void Acquire_AlreadyCancelled_ThrowsAndTakesNothing()
+    {
+        using var gate = new ConnectionGate(1, 0, 0, _time);
+
+        Assert.ThrowsAny<OperationCanceledException>(() => gate.AcquireAsync(HostA, new CancellationToken(canceled: true)));
+
+        Assert.Equal(0, gate.Active);
+        Assert.Equal(0, gate.Waiting);
+    }
+
+    [Fact]
+    public async Task PausedHost_WaitsUntilThePauseEnds()
+    {
+        using var gate = new ConnectionGate(4, 0, 0, _time);
+        gate.PauseHost(HostA, _time.GetUtcNow() + TimeSpan.FromSeconds(10));
+
+        var paused = Acquire(gate, HostA);
+        Assert.False(paused.IsCompleted);
+
+        _time.Advance(TimeSpan.FromSeconds(10) - Tick);
+        Assert.False(paused.IsCompleted);
+
+        _time.Advance(Tick);
+        using var lease = await paused.WaitAsync(Timeout);
+        Assert.Equal(1, gate.Active);
+    }
+
+    [Fact]
+    public void PausedHost_OtherHostIsServedAtOnce()
+    {
+        using var gate = new ConnectionGate(4, 0, 0, _time);
+        gate.PauseHost(HostA, _time.GetUtcNow() + TimeSpan.FromSeconds(10));
+        var paused = Acquire(gate, HostA);
+
+        var other = Acquire(gate, HostB);
+
+        Assert.True(other.IsCompletedSuccessfully);
+        Assert.False(paused.IsCompleted);
+        Granted(other).Dispose();
+    }
+
+    [Fact]
+    public async Task PausedHost_HoldsNoSlot()
+    {
+        // One global slot: the waiter for the paused host must leave it to B.
+        using var gate = new ConnectionGate(1, 0, 0, _time);
+        gate.PauseHost(HostA, _time.GetUtcNow() + TimeSpan.FromSeconds(10));
+        var paused = Acquire(gate, HostA);
+
+        var other = Acquire(gate, HostB);
+
+        Assert.True(other.IsCompletedSuccessfully);
+        Assert.Equal(1, gate.Active);
+        Assert.Equal(1, gate.Waiting);
+
+        // The pause ends while B holds the only slot: A waits for the slot, not for time.
+        _time.Advance(TimeSpan.FromSeconds(11));
+        Assert.False(paused.IsCompleted);
+
+        Granted(other).Dispose();
+        using var lease = await paused.WaitAsync(Timeout);
+    }
+
+    [Fact]
+    public async Task PauseHost_PausingWhileALeaseIsHeld_HoldsBackOnlyNewRequests()
+    {
+        using var gate = new ConnectionGate(4, 0, 0, _time);
+        var running = await Acquire(gate, HostA);
+
+        gate.PauseHost(HostA, _time.GetUtcNow() + TimeSpan.FromSeconds(5));
+        var next = Acquire(gate, HostA);
+        running.Dispose();
+
+        Assert.False(next.IsCompleted);
+        Assert.Equal(0, gate.Active);
+        _time.Advance(TimeSpan.FromSeconds(5));
+        using var lease = await next.WaitAsync(Timeout);
+    }
+
+    [Fact]
+    public async Task PauseHost_ShorterPauseDoesNotCutALongerOneShort()
+    {
+        using var gate = new ConnectionGate(4, 0, 0, _time);
+        var start = _time.GetUtcNow();
+        gate.PauseHost(HostA, start + TimeSpan.FromSeconds(20));
+        gate.PauseHost(HostA, start + TimeSpan.FromSeconds(5));
+        var paused = Acquire(gate, HostA);
+
+        _time.Advance(TimeSpan.FromSeconds(20) - Tick);
+        Assert.False(paused.IsCompleted);
+
+        _time.Advance(Tick);
+        using var lease = await paused.WaitAsync(Timeout);
+    }
+
+    [Fact]
+    public async Task PauseHost_ExtendedWhileAWaiterSleeps_WaitsForTheLaterTime()
+    {
+        using var gate = new ConnectionGate(4, 0, 0, _time);
+        var start = _time.GetUtcNow();
+        gate.PauseHost(HostA, start + TimeSpan.FromSeconds(10));
+        var paused = Acquire(gate, HostA);
+
+        gate.PauseHost(HostA, start + TimeSpan.FromSeconds(30));
+        _time.Advance(TimeSpan.FromSeconds(10));
+        Assert.False(paused.IsCompleted);
+
+        _time.Advance(TimeSpan.FromSeconds(20) - Tick);
+        Assert.False(paused.IsCompleted);
+
+        _time.Advance(Tick);
+        using var lease = await paused.WaitAsync(Timeout);
+    }
+
+    [Fact]
+    public async Task PausedHost_AllWaitersAreReleasedWhenThePauseEnds()
+    {
+        using var gate = new ConnectionGate(4, 0, 0, _time);
+        gate.PauseHost(HostA, _time.GetUtcNow() + TimeSpan.FromSeconds(3));
+        var first = Acquire(gate, HostA);
+        var second = Acquire(gate, HostA);
+
+        _time.Advance(TimeSpan.FromSeconds(3));
+
+        using var firstLease = await first.WaitAsync(Timeout);
+        using var secondLease = await second.WaitAsync(Timeout);
+        Assert.Equal(2, gate.Active);
+    }
+
+    [Fact]
+    public void Rate_FirstStartIsImmediateAndTheSecondWaitsForAToken()
+    {
+        using var gate = new ConnectionGate(4, 0, 2, _time, manualReplenishment: true);
+
+        var first = Acquire(gate, HostA);
+        Assert.True(first.IsCompletedSuccessfully);
+        Granted(first).Dispose();
+
+        var second = Acquire(gate, HostA);
+
+        Assert.False(second.IsCompleted);
+        Assert.Equal(0, gate.Active);
+        Assert.Equal(1, gate.Waiting);
+    }
+
+    [Fact(Skip = RateReplenishBug)]
+    public async Task Rate_SecondStartToAHostWaitsUntilReplenishRate()
+    {
+        using var gate = new ConnectionGate(4, 0, 2, _time, manualReplenishment: true);
+        Granted(Acquire(gate, HostA)).Dispose();
+        var second = Acquire(gate, HostA);
+        Assert.False(second.IsCompleted);
+
+        gate.ReplenishRate();
+
+        using var lease = await second.WaitAsync(Timeout);
+        Assert.Equal(1, gate.Active);
+    }
+
+    [Fact(Skip = RateReplenishBug)]
+    public async Task Rate_OneTokenPerReplenishment_NeverABurst()
+    {
+        using var gate = new ConnectionGate(4, 0, 2, _time, manualReplenishment: true);
+        Granted(Acquire(gate, HostA)).Dispose();
+        var second = Acquire(gate, HostA);
+        var third = Acquire(gate, HostA);
+
+        gate.ReplenishRate();
+        gate.ReplenishRate();
+
+        using var secondLease = await second.WaitAsync(Timeout);
+        Assert.False(third.IsCompleted);
+
+        gate.ReplenishRate();
+        using var thirdLease = await third.WaitAsync(Timeout);
+    }
+
+    [Fact]
+    public void Rate_IsPerHost()
+    {
+        using var gate = new ConnectionGate(4, 0, 2, _time, manualReplenishment: true);
+        using var a1 = Granted(Acquire(gate, HostA));
+        var a2 = Acquire(gate, HostA);
+
+        var b1 = Acquire(gate, HostB);
+
+        Assert.False(a2.IsCompleted);
+        Assert.True(b1.IsCompletedSuccessfully);
+        Granted(b1).Dispose();
+    }
+
+    [Fact]
+    public void Rate_WaiterForATokenHoldsNoSlot()
+    {
+        // One global slot: the waiter for A's next token must leave it to B.
+        using var gate = new ConnectionGate(1, 0, 2, _time, manualReplenishment: true);
+        Granted(Acquire(gate, HostA)).Dispose();
+        var a2 = Acquire(gate, HostA);
+
+        var b1 = Acquire(gate, HostB);
+
+        Assert.True(b1.IsCompletedSuccessfully);
+        Assert.False(a2.IsCompleted);
+        Assert.Equal(1, gate.Active);
+        Granted(b1).Dispose();
+    }
+
+    private static GateLease Granted(Task<GateLease> task)
+    {
+        Assert.True(task.IsCompletedSuccessfully, "the lease was not granted at once");
+        return task.Result;
+    }
+
+    private static Task<GateLease> Acquire(ConnectionGate gate, string host, CancellationToken cancellationToken = default) =>
+        gate.AcquireAsync(host, cancellationToken).AsTask();
+}
