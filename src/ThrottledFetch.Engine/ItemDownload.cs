@@ -133,7 +133,14 @@ namespace ThrottledFetch.Engine
                     {
                         state.Attempts++;
                         using var lease = await gate.AcquireAsync(state.HostKey, ctx.CancellationToken).ConfigureAwait(false);
-                        return await attempt.RunAsync(state, ctx.CancellationToken).ConfigureAwait(false);
+                        var result = await attempt.RunAsync(state, ctx.CancellationToken).ConfigureAwait(false);
+                        if (result.RetryAfter is TimeSpan wait && result.Transient)
+                        {
+                            // Pause the host before this slot is freed, so no queued request to it slips in.
+                            gate.PauseHost(state.HostKey, options.TimeProvider.GetUtcNow() + wait);
+                        }
+
+                        return result;
                     },
                     context,
                     item).ConfigureAwait(false);

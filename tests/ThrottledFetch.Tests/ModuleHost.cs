@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
+using System.Threading;
 
 namespace ThrottledFetch.Tests
 {
@@ -13,6 +14,11 @@ namespace ThrottledFetch.Tests
     {
         public ModuleHost()
         {
+            // The loopback server shares this process, and a test blocks a pool thread while its pipeline
+            // runs: make sure the server and the module's workers never wait for thread-pool growth.
+            ThreadPool.GetMinThreads(out var workers, out var io);
+            ThreadPool.SetMinThreads(Math.Max(workers, 32), Math.Max(io, 32));
+
             ManifestPath = Path.Combine(RepoRoot(), "output", "ThrottledFetch", "ThrottledFetch.psd1");
             if (!File.Exists(ManifestPath))
             {

@@ -17,7 +17,12 @@ namespace ThrottledFetch.Engine.Files
             "CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$",
             "COM0", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8", "COM9",
             "LPT0", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
+            "COM\u00b9", "COM\u00b2", "COM\u00b3", "LPT\u00b9", "LPT\u00b2", "LPT\u00b3",
         };
+
+        // Bytes, not characters: Linux and macOS allow 255 bytes of UTF-8 per name, and ".part"
+        // plus ".validator" must still fit after it.
+        private const int MaxNameBytes = 200;
 
         /// <summary>Returns a safe bare name, or null when nothing usable is left.</summary>
         public static string? Reduce(string? name)
@@ -47,30 +52,13 @@ namespace ThrottledFetch.Engine.Files
                 }
             }
 
-            var result = builder.ToString().Trim().TrimEnd('.', ' ');
+            var result = Shorten(builder.ToString().Trim().TrimEnd('.', ' '));
             if (result.Length == 0 || result == "." || result == "..")
             {
                 return null;
             }
 
-            if (IsReserved(result))
-            {
-                result = "_" + result;
-            }
-
-            // Keep room for ".part" under the usual 255-byte name limit.
-            if (result.Length > 200)
-            {
-                var extension = System.IO.Path.GetExtension(result);
-                if (extension.Length > 20)
-                {
-                    extension = string.Empty;
-                }
-
-                result = result.Substring(0, 200 - extension.Length) + extension;
-            }
-
-            return result;
+            return IsReserved(result) ? "_" + result : result;
         }
 
         /// <summary>The URL's last path segment, percent-decoded and reduced; the fallback when there is none.</summary>
@@ -80,6 +68,41 @@ namespace ThrottledFetch.Engine.Files
             var slash = path.LastIndexOf('/');
             var segment = slash >= 0 ? path.Substring(slash + 1) : path;
             return Reduce(Uri.UnescapeDataString(segment)) ?? Fallback;
+        }
+
+        // Cuts the stem (keeping a short extension) to the byte limit, never inside a surrogate pair,
+        // and trims the dots and spaces the cut may expose.
+        private static string Shorten(string name)
+        {
+            if (Encoding.UTF8.GetByteCount(name) <= MaxNameBytes)
+            {
+                return name;
+            }
+
+            var extension = System.IO.Path.GetExtension(name);
+            if (extension.Length > 20)
+            {
+                extension = string.Empty;
+            }
+
+            var stem = name.Substring(0, name.Length - extension.Length);
+            var budget = MaxNameBytes - Encoding.UTF8.GetByteCount(extension);
+            var used = 0;
+            var end = 0;
+            while (end < stem.Length)
+            {
+                var width = char.IsHighSurrogate(stem[end]) && end + 1 < stem.Length && char.IsLowSurrogate(stem[end + 1]) ? 2 : 1;
+                var bytes = Encoding.UTF8.GetByteCount(stem.ToCharArray(end, width));
+                if (used + bytes > budget)
+                {
+                    break;
+                }
+
+                used += bytes;
+                end += width;
+            }
+
+            return (stem.Substring(0, end) + extension).TrimEnd('.', ' ');
         }
 
         private static bool IsReserved(string name)

@@ -31,18 +31,9 @@ namespace ThrottledFetch.Engine.Retry
                 Delay = options.RetryInterval,
                 MaxDelay = options.MaximumRetryDelay,
                 ShouldHandle = args => new ValueTask<bool>(args.Outcome.Result?.Transient == true),
-                DelayGenerator = args =>
-                {
-                    var outcome = args.Outcome.Result;
-                    if (outcome?.RetryAfter is TimeSpan wait && args.Context.Properties.TryGetValue(Item, out var item))
-                    {
-                        // The whole host waits; this item then queues at the gate like any other.
-                        gate.PauseHost(item.HostKey, options.TimeProvider.GetUtcNow() + wait);
-                        return new ValueTask<TimeSpan?>(TimeSpan.Zero);
-                    }
-
-                    return new ValueTask<TimeSpan?>((TimeSpan?)null);
-                },
+                // Retry-After already paused the whole host at the gate (see ItemDownload); the item then
+                // queues there like any other instead of sleeping on its own.
+                DelayGenerator = args => new ValueTask<TimeSpan?>(args.Outcome.Result?.RetryAfter != null ? TimeSpan.Zero : (TimeSpan?)null),
                 OnRetry = args =>
                 {
                     if (args.Context.Properties.TryGetValue(Item, out var item))

@@ -241,6 +241,12 @@ namespace ThrottledFetch.Engine.Scheduling
                             timer.Dispose();
                         }
 
+                        // A timer may fire a little before its time; forget it so Pump can arm a new one.
+                        if (host.WakeScheduledFor == at)
+                        {
+                            host.WakeScheduledFor = default;
+                        }
+
                         Pump();
                     }
                 },
