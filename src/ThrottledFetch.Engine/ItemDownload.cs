@@ -83,6 +83,7 @@ namespace ThrottledFetch.Engine
                     if (part.ExistingLength() == 0)
                     {
                         File.Move(finalPath, part.PartPath);
+                        item.MovedFromFinal = existing.Length;
                     }
                 }
                 else if (options.ExistingFiles == ExistingFileMode.Fail)
@@ -232,6 +233,20 @@ namespace ThrottledFetch.Engine
 
         private void KeepOrDelete(ItemState item)
         {
+            if (item.MovedFromFinal != null && !item.PartChanged)
+            {
+                // Nothing was added: give the user's file back its name, as if nothing had happened.
+                item.Part.Close();
+                try
+                {
+                    File.Move(item.Part.PartPath, item.Part.FinalPath);
+                    return;
+                }
+                catch (IOException)
+                {
+                }
+            }
+
             if (options.Resume && item.Part.Length > 0)
             {
                 item.Part.Close();

@@ -31,6 +31,12 @@ namespace ThrottledFetch.Engine
         /// <summary>The server said it serves byte ranges for this body.</summary>
         public bool AcceptsRanges { get; set; }
 
+        /// <summary>Length of the user's final-name file that -Resume moved to the part file, if it did.</summary>
+        public long? MovedFromFinal { get; set; }
+
+        /// <summary>The part file was written to or truncated during this run.</summary>
+        public bool PartChanged { get; set; }
+
         /// <summary>The part file may be continued on the next attempt (a resumed run or an earlier attempt).</summary>
         public bool CanContinue => AcceptsRanges && Part.Length > 0;
     }

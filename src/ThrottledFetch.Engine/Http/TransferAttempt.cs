@@ -45,6 +45,21 @@ namespace ThrottledFetch.Engine.Http
                 }
 
                 response = sent.Response!;
+                if ((int)response.StatusCode == 416 && item.CanContinue && response.Content.Headers.ContentRange?.Length != item.Part.Length)
+                {
+                    // The part does not fit the server's body (longer, or another version): ask for the
+                    // whole body in this same attempt; the part is replaced only once that body arrives.
+                    response.Dispose();
+                    item.AcceptsRanges = false;
+                    sent = await SendAsync(item, stall.Token).ConfigureAwait(false);
+                    if (sent.Outcome != null)
+                    {
+                        return sent.Outcome;
+                    }
+
+                    response = sent.Response!;
+                }
+
                 item.LastStatusCode = (int)response.StatusCode;
                 if (!response.IsSuccessStatusCode)
                 {
@@ -160,6 +175,7 @@ namespace ThrottledFetch.Engine.Http
             if (!partial && part.Length > 0)
             {
                 Store(part, p => p.Restart());
+                item.PartChanged = true;
             }
 
             item.AcceptsRanges = response.Headers.AcceptRanges.Contains("bytes") || partial;
@@ -179,6 +195,7 @@ namespace ThrottledFetch.Engine.Http
                     try
                     {
                         part.Write(buffer, read);
+                        item.PartChanged = true;
                     }
                     catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
                     {
@@ -211,13 +228,6 @@ namespace ThrottledFetch.Engine.Http
             {
                 // The part file already holds the whole body.
                 return AttemptOutcome.Success(status, null);
-            }
-
-            if (status == 416 && item.Part.Length > 0)
-            {
-                item.AcceptsRanges = false;
-                item.Part.Delete();
-                return AttemptOutcome.Failure(new DownloadError(DownloadErrorKind.HttpStatus, $"'{item.Request.Uri}' refused to continue the partial file (416).", null, status), transient: true);
             }
 
             var snippet = await ReadSnippetAsync(response, stall.Token).ConfigureAwait(false);

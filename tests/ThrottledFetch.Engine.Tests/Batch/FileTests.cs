@@ -1,7 +1,5 @@
 using System;
-using System.Diagnostics;
 using System.IO;
-using System.Linq;
 using System.Security.Cryptography;
 using System.Threading.Tasks;
 using ThrottledFetch.Testing;
@@ -10,13 +8,11 @@ using Xunit;
 namespace ThrottledFetch.Engine.Tests.Batch;
 
 /// <summary>
-/// The file target end to end: server-given names, hostile names, the expected hash, existing files,
-/// -Resume, name collisions inside a batch, and what a cancel leaves behind.
+/// The file target end to end: server-given names, hostile names, the expected hash, existing files
+/// and name collisions inside a batch.
 /// </summary>
 public sealed class FileTests : IAsyncLifetime
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
-
     private static readonly string[] WindowsReserved = { "CON", "PRN", "AUX", "NUL", "COM1", "LPT1" };
 
     private readonly TempFolder _folder = new();
@@ -173,95 +169,76 @@ public sealed class FileTests : IAsyncLifetime
         Assert.Equal(new[] { "e.bin" }, _folder.Files());
     }
 
-    [Fact]
-    public void ExistingFile_NamedByTheServer_IsNotOverwritten()
+    [Theory]
+    [InlineData(ExistingFileMode.Fail)]
+    [InlineData(ExistingFileMode.Skip)]
+    [InlineData(ExistingFileMode.Overwrite)]
+    public void ExistingFile_NamedByTheServer_FollowsTheModeAtRename(ExistingFileMode mode)
     {
         File.WriteAllText(_folder.File("taken.txt"), "old");
+        var options = Options();
+        options.ExistingFiles = mode;
 
-        var outcome = BatchRunner.Run(Options(), new DownloadRequest(_server.Url("disposition/3000?name=taken.txt")));
+        var outcome = BatchRunner.Run(options, new DownloadRequest(_server.Url("disposition/3000?name=taken.txt&seed=1")));
 
         var finished = outcome.Single();
-        Assert.Equal(DownloadErrorKind.ResourceExists, finished.Error!.Kind);
-        Assert.Equal("old", File.ReadAllText(_folder.File("taken.txt")));
+        Assert.Equal(1, _server.TotalRequests); // the name is only known once the response arrives
         Assert.Equal(new[] { "taken.txt" }, _folder.Files());
+        switch (mode)
+        {
+            case ExistingFileMode.Fail:
+                Assert.Equal(DownloadErrorKind.ResourceExists, finished.Error!.Kind);
+                Assert.Equal("old", File.ReadAllText(_folder.File("taken.txt")));
+                break;
+            case ExistingFileMode.Skip:
+                Assert.Null(finished.Error);
+                Assert.Equal(DownloadStatus.Skipped, finished.Result!.Status);
+                Assert.Equal("old", File.ReadAllText(_folder.File("taken.txt")));
+                break;
+            default:
+                Assert.Null(finished.Error);
+                Assert.Equal(DownloadStatus.Completed, finished.Result!.Status);
+                FileAssert.Exact(_folder.File("taken.txt"), 3000, 1);
+                break;
+        }
     }
 
     [Fact]
-    public void Resume_ContinuesAPartFile_WithARangeRequest()
+    public void LeftoverPartFile_WithoutResume_IsReplacedNotContinued()
     {
-        const int Size = 100_000;
-        File.WriteAllBytes(_folder.File("r.bin.part"), TestContent.Bytes(Size / 2, 3));
-        var options = Options();
-        options.Resume = true;
+        File.WriteAllBytes(_folder.File("p.bin.part"), TestContent.Bytes(2000, 77));
 
-        var outcome = BatchRunner.Run(options, new DownloadRequest(_server.Url($"bytes/{Size}/r.bin?seed=3")));
+        var outcome = BatchRunner.Run(Options(), new DownloadRequest(_server.Url("bytes/5000/p.bin?seed=3")));
 
-        var finished = outcome.Single();
-        Assert.True(finished.Error == null, finished.Error?.Message);
-        Assert.Equal(206, finished.Result!.StatusCode);
-        Assert.Equal(Size, finished.Result.Length);
-        var request = Assert.Single(_server.Requests);
-        Assert.Equal($"bytes={Size / 2}-", Assert.Contains("Range", request.Headers));
-        FileAssert.Exact(_folder.File("r.bin"), Size, 3);
-        Assert.Equal(new[] { "r.bin" }, _folder.Files());
+        Assert.Null(outcome.Single().Error);
+        Assert.False(Assert.Single(_server.Requests).Headers.ContainsKey("Range"));
+        FileAssert.Exact(_folder.File("p.bin"), 5000, 3);
+        Assert.Equal(new[] { "p.bin" }, _folder.Files());
     }
 
     [Fact]
-    public void Resume_WithAStaleValidator_RestartsCleanly()
+    public void EmptyBody_MakesAnEmptyFile()
     {
-        // The kept validator no longer matches: the server answers 200 and nothing is spliced.
-        const int Size = 100_000;
-        File.WriteAllBytes(_folder.File("r.bin.part"), TestContent.Bytes(Size / 2, 99));
-        File.WriteAllText(_folder.File("r.bin.part.validator"), "\"stale\"");
-        var options = Options();
-        options.Resume = true;
+        var outcome = BatchRunner.Run(Options(), new DownloadRequest(_server.Url("bytes/0/empty.bin")));
 
-        var outcome = BatchRunner.Run(options, new DownloadRequest(_server.Url($"bytes/{Size}/r.bin?seed=3")));
-
-        var finished = outcome.Single();
-        Assert.True(finished.Error == null, finished.Error?.Message);
-        Assert.Equal(200, finished.Result!.StatusCode);
-        var request = Assert.Single(_server.Requests);
-        Assert.Equal("\"stale\"", Assert.Contains("If-Range", request.Headers));
-        FileAssert.Exact(_folder.File("r.bin"), Size, 3);
-        Assert.Equal(new[] { "r.bin" }, _folder.Files());
+        var result = outcome.Single().Result!;
+        Assert.Equal(DownloadStatus.Completed, result.Status);
+        Assert.Equal(0, result.Length);
+        Assert.Equal(0, new FileInfo(_folder.File("empty.bin")).Length);
+        Assert.Equal(new[] { "empty.bin" }, _folder.Files());
     }
 
     [Fact]
-    public void Resume_FinalFileShorterThanTheServers_IsContinued()
+    public void OutFile_InMissingSubfolders_CreatesThem()
     {
-        const int Size = 60_000;
-        File.WriteAllBytes(_folder.File("r.bin"), TestContent.Bytes(17_000, 8));
-        var options = Options();
-        options.Resume = true;
+        var outcome = BatchRunner.Run(
+            Options(),
+            new DownloadRequest(_server.Url("bytes/3000/x?seed=1"), Path.Combine("a", "b", "one.bin")),
+            new DownloadRequest(_server.Url("bytes/4000/y?seed=2"), Path.Combine(_folder.Root, "elsewhere", "two.bin")));
 
-        var outcome = BatchRunner.Run(options, new DownloadRequest(_server.Url($"bytes/{Size}/r.bin?seed=8")));
-
-        var finished = outcome.Single();
-        Assert.True(finished.Error == null, finished.Error?.Message);
-        Assert.Equal(Size, finished.Result!.Length);
-        Assert.Equal("bytes=17000-", Assert.Contains("Range", Assert.Single(_server.Requests).Headers));
-        FileAssert.Exact(_folder.File("r.bin"), Size, 8);
-        Assert.Equal(new[] { "r.bin" }, _folder.Files());
-    }
-
-    [Fact]
-    public void Resume_FinalFileAlreadyComplete_IsKeptAsIs()
-    {
-        const int Size = 60_000;
-        File.WriteAllBytes(_folder.File("r.bin"), TestContent.Bytes(Size, 8));
-        var options = Options();
-        options.Resume = true;
-
-        var outcome = BatchRunner.Run(options, new DownloadRequest(_server.Url($"bytes/{Size}/r.bin?seed=8")));
-
-        var finished = outcome.Single();
-        Assert.True(finished.Error == null, finished.Error?.Message);
-        Assert.Equal(DownloadStatus.Completed, finished.Result!.Status);
-        Assert.Equal(Size, finished.Result.Length);
-        Assert.Equal(1, _server.TotalRequests);
-        FileAssert.Exact(_folder.File("r.bin"), Size, 8);
-        Assert.Equal(new[] { "r.bin" }, _folder.Files());
+        Assert.All(outcome.Results, r => Assert.Equal(DownloadStatus.Completed, r.Status));
+        FileAssert.Exact(_folder.File(Path.Combine("a", "b", "one.bin")), 3000, 1);
+        FileAssert.Exact(Path.Combine(_folder.Root, "elsewhere", "two.bin"), 4000, 2); // absolute: used as given
     }
 
     [Fact]
@@ -295,83 +272,6 @@ public sealed class FileTests : IAsyncLifetime
         var (size, seed) = completed.Request == one ? (4000, 1) : (6000, 2);
         FileAssert.Exact(_folder.File("x.txt"), size, seed);
         Assert.Equal(new[] { "x.txt" }, _folder.Files());
-    }
-
-    [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task Cancel_MidBody_EndsWithinASecond_AndRemovesPartFilesUnlessResuming(bool resume)
-    {
-        const int Size = 200_000;
-        var options = Options();
-        options.Limit = 3;
-        options.Resume = resume;
-        using var runner = new BatchRunner(options);
-        var parts = Enumerable.Range(0, 3).Select(i => _folder.File($"c{i}.bin.part")).ToArray();
-        for (var i = 0; i < 3; i++)
-        {
-            runner.Post(new DownloadRequest(_server.Url($"hold/c/{Size}/c{i}.bin?seed={i}")));
-        }
-
-        // The server sends half of each body and holds the rest: wait until every half is on disk.
-        await _folder.WaitForAsync(() => parts.All(p => Length(p) >= Size / 2), Timeout, "three half-written part files");
-        var clock = Stopwatch.StartNew();
-        runner.Batch.Cancel();
-        var ended = runner.Batch.WaitForWorkers(TimeSpan.FromSeconds(1));
-        clock.Stop();
-
-        Assert.True(ended, "the workers did not end within a second of the cancel");
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"took {clock.Elapsed}");
-        runner.TakeEvents();
-        Assert.Empty(runner.Finished); // nothing is reported after a stop
-        if (resume)
-        {
-            for (var i = 0; i < 3; i++)
-            {
-                FileAssert.Prefix(parts[i], Length(parts[i]), i);
-                Assert.Equal("\"s" + i + "-200000\"", File.ReadAllText(parts[i] + ".validator"));
-            }
-
-            Assert.DoesNotContain(_folder.Files(), f => !f.Contains(".part", StringComparison.Ordinal));
-        }
-        else
-        {
-            Assert.Empty(_folder.Files());
-        }
-    }
-
-    [Fact]
-    public async Task Cancel_ThenResume_ContinuesTheKeptPartWithIfRange()
-    {
-        const int Size = 200_000;
-        var options = Options();
-        options.Resume = true;
-        var uri = _server.Url($"hold/r/{Size}/c.bin?seed=4");
-        var part = _folder.File("c.bin.part");
-        using (var runner = new BatchRunner(options))
-        {
-            runner.Post(new DownloadRequest(uri));
-            await _folder.WaitForAsync(() => Length(part) >= Size / 2, Timeout, "a half-written part file");
-            runner.Batch.Cancel();
-            Assert.True(runner.Batch.WaitForWorkers(TimeSpan.FromSeconds(1)));
-        }
-
-        var kept = Length(part);
-        _server.Release("r");
-        var outcome = BatchRunner.Run(options, new DownloadRequest(uri));
-
-        Assert.True(outcome.Single().Error == null, outcome.Single().Error?.Message);
-        var retry = _server.Requests[1];
-        Assert.Equal($"bytes={kept}-", Assert.Contains("Range", retry.Headers));
-        Assert.Equal("\"s4-200000\"", Assert.Contains("If-Range", retry.Headers));
-        FileAssert.Exact(_folder.File("c.bin"), Size, 4);
-        Assert.Equal(new[] { "c.bin" }, _folder.Files());
-    }
-
-    private static long Length(string path)
-    {
-        var info = new FileInfo(path);
-        return info.Exists ? info.Length : -1;
     }
 
     private static string Sha256(byte[] data) => Convert.ToHexString(SHA256.HashData(data)).ToLowerInvariant();

@@ -54,6 +54,30 @@ public sealed class LimitTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Limit_IsGlobal_AcrossHosts()
+    {
+        // 127.0.0.1:port and localhost:port are two hosts to the engine but one server, whose peak is
+        // therefore the peak over both: the global limit, not the limit per host, must cap it.
+        const int Items = 30;
+        var options = BatchRunner.Options(_folder.Path);
+        options.Limit = 3;
+        var localhost = new UriBuilder(_server.BaseUri) { Host = "localhost" }.Uri;
+        var requests = Enumerable.Range(0, Items)
+            .Select(i => new DownloadRequest(new Uri(i % 2 == 0 ? _server.BaseUri : localhost, $"delay/40/{Size(i)}/f{i}.bin?seed={i}")))
+            .ToArray();
+
+        var outcome = BatchRunner.Run(options, requests);
+
+        Assert.Equal(3, _server.PeakInFlight);
+        Assert.Equal(Items, _server.TotalRequests);
+        Assert.All(outcome.Results, r => Assert.Equal(DownloadStatus.Completed, r.Status));
+        for (var i = 0; i < Items; i++)
+        {
+            FileAssert.Exact(_folder.File($"f{i}.bin"), Size(i), i);
+        }
+    }
+
+    [Fact]
     public async Task LimitPerHost_OneSlotPerHost_WhileBothHostsAreServedAtOnce()
     {
         await using var other = await LoopbackServer.StartAsync();
@@ -124,6 +148,23 @@ public sealed class LimitTests : IAsyncLifetime
         }
 
         Assert.Equal(options.Limit, _server.PeakInFlight);
+    }
+
+    [Fact]
+    public void Results_FlowWhileTheInputIsStillOpen()
+    {
+        using var runner = new BatchRunner(BatchRunner.Options(_folder.Path));
+        var first = new DownloadRequest(_server.Url("bytes/1000/first.bin"));
+
+        runner.Post(first);
+        runner.WaitUntil(() => runner.Finished.Count == 1, Timeout, "the first result before the input ends");
+        Assert.False(runner.Batch.IsDone);
+        runner.Post(new DownloadRequest(_server.Url("bytes/1000/second.bin")));
+        var outcome = runner.Complete(Timeout);
+
+        Assert.Equal(first.Uri, outcome.Finished[0].Request!.Uri);
+        Assert.Equal(2, outcome.Finished.Count);
+        Assert.All(outcome.Results, r => Assert.Equal(DownloadStatus.Completed, r.Status));
     }
 
     private static long Size(int i) => 1000 + (i * 997);

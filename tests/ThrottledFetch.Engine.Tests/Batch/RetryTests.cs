@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
 using System.Text.RegularExpressions;
 using System.Threading.Tasks;
 using ThrottledFetch.Testing;
@@ -162,6 +161,7 @@ public sealed class RetryTests : IAsyncLifetime
         var outcome = BatchRunner.Run(options, requests, TimeSpan.FromSeconds(30));
 
         var share = (double)faulted / _server.TotalRequests;
+        Assert.InRange(_server.PeakInFlight, 1, options.Limit);
         Assert.Equal(Items + faulted, _server.TotalRequests);
         Assert.InRange(share, 0.15, 0.25);
         Assert.Equal(Items, outcome.Finished.Count);
@@ -174,6 +174,36 @@ public sealed class RetryTests : IAsyncLifetime
         }
 
         Assert.Equal(Items, _folder.Files().Length);
+    }
+
+    [Fact]
+    public void Backoff_HoldsNoSlot_AndACancelEndsItAtOnce()
+    {
+        // A 30 s backoff (no jitter) with Limit 1: another item to the same host must run meanwhile,
+        // and a cancel must not wait for the backoff to end.
+        var options = BatchRunner.Options(_folder.Path);
+        options.Limit = 1;
+        options.MaximumRetryCount = 3;
+        options.RetryInterval = TimeSpan.FromSeconds(30);
+        options.UseJitter = false;
+        using var runner = new BatchRunner(options);
+        var timeout = TimeSpan.FromSeconds(10);
+
+        runner.Post(new DownloadRequest(_server.Url($"flaky/k/1/{Size}/a.bin")));
+        runner.WaitUntil(() => runner.Verbose.Count > 0, timeout, "the first retry");
+        Assert.Contains("waiting 30 s", runner.Verbose[0], StringComparison.Ordinal);
+        var b = new DownloadRequest(_server.Url($"bytes/{Size}/b.bin"));
+        runner.Post(b);
+        runner.WaitUntil(() => runner.Finished.Count > 0, timeout, "the second item during the first one's backoff");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        runner.Batch.Cancel();
+        var ended = runner.Batch.WaitForWorkers(TimeSpan.FromSeconds(1));
+
+        Assert.True(ended, $"the backoff outlived the cancel ({clock.Elapsed})");
+        Assert.Equal(b.Uri, Assert.Single(runner.Finished).Request!.Uri);
+        Assert.Equal(1, _server.CountRequests("/flaky/"));
+        FileAssert.Exact(_folder.File("b.bin"), Size);
+        Assert.Equal(new[] { "b.bin" }, _folder.Files());
     }
 
     [Theory]

@@ -33,7 +33,6 @@ public sealed class RetryPipelineTests : IDisposable
     private readonly ConcurrentQueue<string> _verbose = new ConcurrentQueue<string>();
     private readonly SemaphoreSlim _attemptStarted = new SemaphoreSlim(0);
     private int _attempts;
-    private int _granted;
 
     public RetryPipelineTests()
     {
@@ -167,42 +166,48 @@ public sealed class RetryPipelineTests : IDisposable
     }
 
     [Fact]
-    public async Task RetryAfter_PausesTheHostAtTheGateInsteadOfSleeping()
+    public async Task RetryAfter_RetriesWithoutABackoffDelay()
     {
+        // The wait itself is a pause of the whole host at the gate (ItemDownload sets it before its
+        // slot is freed); the pipeline adds no sleep of its own on top.
         var pipeline = RetryPipeline.Create(Options(), _gate, _verbose.Enqueue);
 
         var run = Run(pipeline, n => n == 1 ? Transient(503, TimeSpan.FromSeconds(30)) : AttemptOutcome.Success(200, null));
 
-        // The retry starts at once (zero delay) and waits at the gate, holding no slot.
         await NextAttemptAsync();
         await NextAttemptAsync();
-        Assert.Equal(TimeSpan.FromSeconds(30), await NextTimerAsync());
-        Assert.Equal(Start, _fake.GetUtcNow());
-        Assert.Equal(1, Volatile.Read(ref _granted));
-        Assert.Equal(0, _gate.Active);
-        Assert.Equal(1, _gate.Waiting);
-
-        // Every new request to the host waits; other hosts do not.
-        var sameHost = _gate.AcquireAsync(_item.HostKey, CancellationToken.None).AsTask();
-        var otherHost = _gate.AcquireAsync(HostState.KeyOf(new Uri("http://other.example/")), CancellationToken.None).AsTask();
-        Assert.False(sameHost.IsCompleted);
-        Assert.True(otherHost.IsCompletedSuccessfully);
-        (await otherHost).Dispose();
-
-        _fake.Advance(TimeSpan.FromSeconds(30) - Tick);
-        await Task.Yield();
-        Assert.False(sameHost.IsCompleted);
-        Assert.False(run.IsCompleted);
-        Assert.Equal(1, Volatile.Read(ref _granted));
-
-        _fake.Advance(Tick);
         var outcome = await run.WaitAsync(Timeout);
-        (await sameHost.WaitAsync(Timeout)).Dispose();
 
         Assert.True(outcome.Succeeded);
-        Assert.Equal(2, Volatile.Read(ref _granted));
         Assert.Equal(2, _item.Attempts);
+        Assert.Equal(Start, _fake.GetUtcNow());
         Assert.Empty(_time.DueTimes);
+    }
+
+    [Fact]
+    public async Task RetryAfter_ZeroSeconds_AlsoRetriesWithoutABackoffDelay()
+    {
+        var pipeline = RetryPipeline.Create(Options(), _gate, _verbose.Enqueue);
+
+        var run = Run(pipeline, n => n == 1 ? Transient(429, TimeSpan.Zero) : AttemptOutcome.Success(200, null));
+
+        var outcome = await run.WaitAsync(Timeout);
+
+        Assert.True(outcome.Succeeded);
+        Assert.Equal(2, Volatile.Read(ref _attempts));
+        Assert.Empty(_time.DueTimes);
+    }
+
+    [Fact]
+    public async Task RetryAfter_OnANonTransientOutcome_IsNotRetried()
+    {
+        var pipeline = RetryPipeline.Create(Options(), _gate, _verbose.Enqueue);
+
+        var outcome = await Run(pipeline, _ => Failure(403, transient: false, TimeSpan.FromSeconds(5))).WaitAsync(Timeout);
+
+        Assert.Equal(403, outcome.StatusCode);
+        Assert.Equal(1, Volatile.Read(ref _attempts));
+        Assert.Empty(_verbose);
     }
 
     [Fact]
@@ -236,16 +241,12 @@ public sealed class RetryPipelineTests : IDisposable
     {
         var pipeline = RetryPipeline.Create(Options(), _gate, _verbose.Enqueue);
 
-        var run = Run(pipeline, n => n == 1 ? Transient(429, TimeSpan.FromSeconds(30)) : AttemptOutcome.Success(200, null));
-        await NextAttemptAsync();
-        await NextAttemptAsync();
-        await NextTimerAsync();
-        _fake.Advance(TimeSpan.FromSeconds(30));
-        await run.WaitAsync(Timeout);
+        await Run(pipeline, n => n == 1 ? Transient(429, TimeSpan.FromSeconds(30)) : AttemptOutcome.Success(200, null)).WaitAsync(Timeout);
 
         var message = Assert.Single(_verbose);
         Assert.Contains(ItemUri.ToString(), message, StringComparison.Ordinal);
         Assert.Contains("Retry 1 of 3", message, StringComparison.Ordinal);
+        Assert.Contains("after attempt 1", message, StringComparison.Ordinal);
         Assert.Contains("wait 30 s", message, StringComparison.Ordinal);
         Assert.Contains(_item.HostKey, message, StringComparison.Ordinal);
     }
@@ -279,7 +280,6 @@ public sealed class RetryPipelineTests : IDisposable
                     var attempt = Interlocked.Increment(ref _attempts);
                     _attemptStarted.Release();
                     using var lease = await _gate.AcquireAsync(state.HostKey, ctx.CancellationToken).ConfigureAwait(false);
-                    Interlocked.Increment(ref _granted);
                     return outcomeOfAttempt(attempt);
                 },
                 context,

@@ -1,0 +1,105 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Threading.Tasks;
+using ThrottledFetch.Testing;
+using Xunit;
+
+namespace ThrottledFetch.Engine.Tests.Batch;
+
+/// <summary>Cancel() mid-body: workers end within a second, and part files go unless -Resume keeps them.</summary>
+public sealed class CancelTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    private readonly TempFolder _folder = new();
+    private LoopbackServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await LoopbackServer.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        _folder.Dispose();
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Cancel_MidBody_EndsWithinASecond_AndRemovesPartFilesUnlessResuming(bool resume)
+    {
+        const int Size = 200_000;
+        var options = Options();
+        options.Limit = 3;
+        options.Resume = resume;
+        using var runner = new BatchRunner(options);
+        var parts = Enumerable.Range(0, 3).Select(i => _folder.File($"c{i}.bin.part")).ToArray();
+        for (var i = 0; i < 5; i++) // three in flight, two waiting at the gate
+        {
+            runner.Post(new DownloadRequest(_server.Url($"hold/c/{Size}/c{i}.bin?seed={i}")));
+        }
+
+        // The server sends half of each body and holds the rest: wait until every half is on disk.
+        await _folder.WaitForAsync(() => parts.All(p => Length(p) >= Size / 2), Timeout, "three half-written part files");
+        var clock = Stopwatch.StartNew();
+        runner.Batch.Cancel();
+        var ended = runner.Batch.WaitForWorkers(TimeSpan.FromSeconds(1));
+        clock.Stop();
+
+        Assert.True(ended, "the workers did not end within a second of the cancel");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"took {clock.Elapsed}");
+        runner.TakeEvents();
+        Assert.Empty(runner.Finished); // nothing is reported after a stop
+        if (resume)
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                FileAssert.Prefix(parts[i], Length(parts[i]), i);
+                Assert.Equal("\"s" + i + "-200000\"", File.ReadAllText(parts[i] + ".validator"));
+            }
+
+            Assert.DoesNotContain(_folder.Files(), f => !f.Contains(".part", StringComparison.Ordinal));
+        }
+        else
+        {
+            Assert.Empty(_folder.Files());
+        }
+    }
+
+    [Fact]
+    public async Task Cancel_ThenResume_ContinuesTheKeptPartWithIfRange()
+    {
+        const int Size = 200_000;
+        var options = Options();
+        options.Resume = true;
+        var uri = _server.Url($"hold/r/{Size}/c.bin?seed=4");
+        var part = _folder.File("c.bin.part");
+        using (var runner = new BatchRunner(options))
+        {
+            runner.Post(new DownloadRequest(uri));
+            await _folder.WaitForAsync(() => Length(part) >= Size / 2, Timeout, "a half-written part file");
+            runner.Batch.Cancel();
+            Assert.True(runner.Batch.WaitForWorkers(TimeSpan.FromSeconds(1)));
+        }
+
+        var kept = Length(part);
+        _server.Release("r");
+        var outcome = BatchRunner.Run(options, new DownloadRequest(uri));
+
+        Assert.True(outcome.Single().Error == null, outcome.Single().Error?.Message);
+        var retry = _server.Requests[1];
+        Assert.Equal($"bytes={kept}-", Assert.Contains("Range", retry.Headers));
+        Assert.Equal("\"s4-200000\"", Assert.Contains("If-Range", retry.Headers));
+        FileAssert.Exact(_folder.File("c.bin"), Size, 4);
+        Assert.Equal(new[] { "c.bin" }, _folder.Files());
+    }
+
+    private static long Length(string path)
+    {
+        var info = new FileInfo(path);
+        return info.Exists ? info.Length : -1;
+    }
+
+    private DownloadOptions Options() => BatchRunner.Options(_folder.Path);
+}

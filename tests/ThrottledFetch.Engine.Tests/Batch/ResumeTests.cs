@@ -1,0 +1,178 @@
+using System;
+using System.IO;
+using System.Threading.Tasks;
+using ThrottledFetch.Testing;
+using Xunit;
+
+namespace ThrottledFetch.Engine.Tests.Batch;
+
+/// <summary>
+/// -Resume: a part file from an earlier run, or a final-name file, continued with Range (and If-Range
+/// when a validator is known), restarted cleanly when the server cannot continue it.
+/// </summary>
+public sealed class ResumeTests : IAsyncLifetime
+{
+
+
+    private readonly TempFolder _folder = new();
+    private LoopbackServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await LoopbackServer.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        _folder.Dispose();
+    }
+
+    [Fact]
+    public void Resume_ContinuesAPartFile_WithARangeRequest()
+    {
+        const int Size = 100_000;
+        File.WriteAllBytes(_folder.File("r.bin.part"), TestContent.Bytes(Size / 2, 3));
+        var options = Options();
+        options.Resume = true;
+
+        var outcome = BatchRunner.Run(options, new DownloadRequest(_server.Url($"bytes/{Size}/r.bin?seed=3")));
+
+        var finished = outcome.Single();
+        Assert.True(finished.Error == null, finished.Error?.Message);
+        Assert.Equal(206, finished.Result!.StatusCode);
+        Assert.Equal(Size, finished.Result.Length);
+        var request = Assert.Single(_server.Requests);
+        Assert.Equal($"bytes={Size / 2}-", Assert.Contains("Range", request.Headers));
+        FileAssert.Exact(_folder.File("r.bin"), Size, 3);
+        Assert.Equal(new[] { "r.bin" }, _folder.Files());
+    }
+
+    [Fact]
+    public void Resume_WithAStaleValidator_RestartsCleanly()
+    {
+        // The kept validator no longer matches: the server answers 200 and nothing is spliced.
+        const int Size = 100_000;
+        File.WriteAllBytes(_folder.File("r.bin.part"), TestContent.Bytes(Size / 2, 99));
+        File.WriteAllText(_folder.File("r.bin.part.validator"), "\"stale\"");
+        var options = Options();
+        options.Resume = true;
+
+        var outcome = BatchRunner.Run(options, new DownloadRequest(_server.Url($"bytes/{Size}/r.bin?seed=3")));
+
+        var finished = outcome.Single();
+        Assert.True(finished.Error == null, finished.Error?.Message);
+        Assert.Equal(200, finished.Result!.StatusCode);
+        var request = Assert.Single(_server.Requests);
+        Assert.Equal("\"stale\"", Assert.Contains("If-Range", request.Headers));
+        FileAssert.Exact(_folder.File("r.bin"), Size, 3);
+        Assert.Equal(new[] { "r.bin" }, _folder.Files());
+    }
+
+    [Fact]
+    public void Resume_FinalFileShorterThanTheServers_IsContinued()
+    {
+        const int Size = 60_000;
+        File.WriteAllBytes(_folder.File("r.bin"), TestContent.Bytes(17_000, 8));
+        var options = Options();
+        options.Resume = true;
+
+        var outcome = BatchRunner.Run(options, new DownloadRequest(_server.Url($"bytes/{Size}/r.bin?seed=8")));
+
+        var finished = outcome.Single();
+        Assert.True(finished.Error == null, finished.Error?.Message);
+        Assert.Equal(Size, finished.Result!.Length);
+        Assert.Equal("bytes=17000-", Assert.Contains("Range", Assert.Single(_server.Requests).Headers));
+        FileAssert.Exact(_folder.File("r.bin"), Size, 8);
+        Assert.Equal(new[] { "r.bin" }, _folder.Files());
+    }
+
+    [Fact]
+    public void Resume_ServerWithoutRanges_RestartsCleanly()
+    {
+        const int Size = 60_000;
+        File.WriteAllBytes(_folder.File("r.bin.part"), TestContent.Bytes(20_000, 99));
+        var options = Options();
+        options.Resume = true;
+
+        var outcome = BatchRunner.Run(options, new DownloadRequest(_server.Url($"bytes/{Size}/r.bin?ranges=0&seed=8")));
+
+        var finished = outcome.Single();
+        Assert.True(finished.Error == null, finished.Error?.Message);
+        Assert.Equal(200, finished.Result!.StatusCode);
+        FileAssert.Exact(_folder.File("r.bin"), Size, 8);
+        Assert.Equal(new[] { "r.bin" }, _folder.Files());
+    }
+
+    [Fact]
+    public void Resume_FinalFileLongerThanTheServers_IsReplaced()
+    {
+        // As Invoke-WebRequest -Resume: a local file larger than the remote one is downloaded again.
+        const int Size = 30_000;
+        File.WriteAllBytes(_folder.File("r.bin"), TestContent.Bytes(45_000, 99));
+        var options = Options();
+        options.Resume = true;
+
+        var outcome = BatchRunner.Run(options, new DownloadRequest(_server.Url($"bytes/{Size}/r.bin?seed=8")));
+
+        var finished = outcome.Single();
+        Assert.True(finished.Error == null, finished.Error?.Message);
+        FileAssert.Exact(_folder.File("r.bin"), Size, 8);
+        Assert.Equal(new[] { "r.bin" }, _folder.Files());
+    }
+
+    [Fact]
+    public void Resume_FinalFileLongerThanTheServers_WithoutRetries_IsNotLost()
+    {
+        // The 416 restart must not cost the user's file: either it is replaced by the server's, or it stays.
+        File.WriteAllBytes(_folder.File("r.bin"), TestContent.Bytes(45_000, 99));
+        var options = Options();
+        options.Resume = true;
+        options.MaximumRetryCount = 0;
+
+        var outcome = BatchRunner.Run(options, new DownloadRequest(_server.Url("bytes/30000/r.bin?seed=8")));
+
+        Assert.Contains("r.bin", _folder.Files());
+        if (outcome.Single().Error == null)
+        {
+            FileAssert.Exact(_folder.File("r.bin"), 30_000, 8);
+        }
+        else
+        {
+            FileAssert.Exact(_folder.File("r.bin"), 45_000, 99);
+        }
+    }
+
+    [Fact]
+    public void Resume_FinalFile_ServerFailsBeforeAnyByte_KeepsItUnderItsName()
+    {
+        File.WriteAllBytes(_folder.File("r.bin"), TestContent.Bytes(1000, 99));
+        var options = Options();
+        options.Resume = true;
+        options.MaximumRetryCount = 0;
+
+        var outcome = BatchRunner.Run(options, new DownloadRequest(_server.Url("status/404"), "r.bin"));
+
+        Assert.Equal(DownloadErrorKind.HttpStatus, outcome.Single().Error!.Kind);
+        Assert.Equal(new[] { "r.bin" }, _folder.Files());
+        FileAssert.Exact(_folder.File("r.bin"), 1000, 99);
+    }
+
+    [Fact]
+    public void Resume_FinalFileAlreadyComplete_IsKeptAsIs()
+    {
+        const int Size = 60_000;
+        File.WriteAllBytes(_folder.File("r.bin"), TestContent.Bytes(Size, 8));
+        var options = Options();
+        options.Resume = true;
+
+        var outcome = BatchRunner.Run(options, new DownloadRequest(_server.Url($"bytes/{Size}/r.bin?seed=8")));
+
+        var finished = outcome.Single();
+        Assert.True(finished.Error == null, finished.Error?.Message);
+        Assert.Equal(DownloadStatus.Completed, finished.Result!.Status);
+        Assert.Equal(Size, finished.Result.Length);
+        Assert.Equal(1, _server.TotalRequests);
+        FileAssert.Exact(_folder.File("r.bin"), Size, 8);
+        Assert.Equal(new[] { "r.bin" }, _folder.Files());
+    }
+
+    private DownloadOptions Options() => BatchRunner.Options(_folder.Path);
+}
