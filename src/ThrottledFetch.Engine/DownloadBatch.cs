@@ -43,7 +43,7 @@ namespace ThrottledFetch.Engine
 
             Capacity = Math.Max(options.Limit * 2, options.Limit + 16);
             client = HttpClientSetup.Create(options);
-            gate = new ConnectionGate(options.Limit, options.LimitPerHost, options.RequestsPerSecond, options.TimeProvider, options.ManualRateReplenishment);
+            gate = new ConnectionGate(options.Limit, options.LimitPerHost, options.RequestsPerSecond, options.TimeProvider);
             var attempt = new TransferAttempt(client, options, n => Interlocked.Add(ref bytesReceived, n));
             var retry = RetryPipeline.Create(options, gate, Post);
             items = new ItemDownload(options, gate, attempt, retry, active);

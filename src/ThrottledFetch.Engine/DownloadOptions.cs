@@ -66,9 +66,6 @@ namespace ThrottledFetch.Engine
         /// <summary>Time for backoff, Retry-After pauses and rate-limit wake-ups; tests pass a fake one.</summary>
         public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
-        /// <summary>Tests drive the rate limiter's token bucket by hand (it takes no TimeProvider).</summary>
-        internal bool ManualRateReplenishment { get; set; }
-
         /// <summary>Jitter on; tests turn it off so delays are exact.</summary>
         internal bool UseJitter { get; set; } = true;
 

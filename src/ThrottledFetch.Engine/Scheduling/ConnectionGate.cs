@@ -25,6 +25,7 @@ namespace ThrottledFetch.Engine.Scheduling
         private int active;
         private bool disposed;
 
+        /// <param name="manualReplenishment">Tests only: the rate buckets never refill, so a second start to a host waits for good.</param>
         public ConnectionGate(int limit, int perHost, double requestsPerSecond, TimeProvider time, bool manualReplenishment = false)
         {
             this.limit = limit;
@@ -78,20 +79,6 @@ namespace ThrottledFetch.Engine.Scheduling
                 if (until > host.PausedUntil)
                 {
                     host.PausedUntil = until;
-                }
-
-                Pump();
-            }
-        }
-
-        /// <summary>For tests with manual replenishment: add one token to every host's bucket, then grant.</summary>
-        public void ReplenishRate()
-        {
-            lock (sync)
-            {
-                foreach (var host in hosts.Values)
-                {
-                    host.Rate?.TryReplenish();
                 }
 
                 Pump();
