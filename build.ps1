@@ -133,6 +133,8 @@ function Invoke-Demo {
         Push-Location $demo
         try {
             Write-Host "PS> Get-Content urls.txt | Invoke-ThrottledDownload -Limit 3 -Path ./img" -ForegroundColor Cyan
+            # As at a prompt: a failed item is reported and the batch goes on (this script otherwise stops on errors).
+            $ErrorActionPreference = 'Continue'
             Get-Content urls.txt | Invoke-ThrottledDownload -Limit 3 -Path ./img -RetryIntervalSec 0 | Out-Host
         } finally {
             Pop-Location

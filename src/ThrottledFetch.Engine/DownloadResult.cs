@@ -41,6 +41,7 @@ namespace ThrottledFetch
 
         public int Attempts { get; }
 
+        /// <summary>From the first request (not the wait in the queue before it) to the end, retries included.</summary>
         public TimeSpan Duration { get; }
 
         /// <summary>Why the item failed; null unless <see cref="Status"/> is Failed.</summary>

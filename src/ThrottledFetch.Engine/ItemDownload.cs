@@ -105,7 +105,7 @@ namespace ThrottledFetch.Engine
             catch (PartFileException e)
             {
                 KeepOrDelete(item);
-                return Failed(request, finalPath, new DownloadError(DownloadErrorKind.WriteFailed, e.Message, e.InnerException), item.Attempts, started);
+                return Failed(request, finalPath, new DownloadError(DownloadErrorKind.WriteFailed, e.Message, e.InnerException), item.Attempts, item.FirstRequestAt ?? started);
             }
             finally
             {
@@ -134,6 +134,7 @@ namespace ThrottledFetch.Engine
                     {
                         state.Attempts++;
                         using var lease = await gate.AcquireAsync(state.HostKey, ctx.CancellationToken).ConfigureAwait(false);
+                        state.FirstRequestAt ??= options.TimeProvider.GetTimestamp();
                         var result = await attempt.RunAsync(state, ctx.CancellationToken).ConfigureAwait(false);
                         if (result.RetryAfter is TimeSpan wait && result.Transient)
                         {
@@ -155,10 +156,10 @@ namespace ThrottledFetch.Engine
             if (!outcome.Succeeded)
             {
                 KeepOrDelete(item);
-                return Failed(request, finalPath, outcome.Error!, item.Attempts, started);
+                return Failed(request, finalPath, outcome.Error!, item.Attempts, item.FirstRequestAt ?? started);
             }
 
-            return Finish(item, finalPath, outcome, started);
+            return Finish(item, finalPath, outcome, item.FirstRequestAt ?? started);
         }
 
         private DownloadEvent Finish(ItemState item, string finalPath, AttemptOutcome outcome, long started)

@@ -25,6 +25,9 @@ namespace ThrottledFetch.Engine
 
         public int? LastStatusCode { get; set; }
 
+        /// <summary>When the first request got its slot: the result's Duration counts from here, not from the queue.</summary>
+        public long? FirstRequestAt { get; set; }
+
         /// <summary>The ETag or Last-Modified of the body in the part file, for If-Range.</summary>
         public string? Validator { get; set; }
 
