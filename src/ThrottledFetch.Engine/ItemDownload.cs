@@ -92,7 +92,6 @@ namespace ThrottledFetch.Engine
                 }
             }
 
-            active[request.Id] = progress;
             try
             {
                 return await DownloadAsync(item, finalPath, started, cancellationToken).ConfigureAwait(false);
@@ -134,7 +133,13 @@ namespace ThrottledFetch.Engine
                     {
                         state.Attempts++;
                         using var lease = await gate.AcquireAsync(state.HostKey, ctx.CancellationToken).ConfigureAwait(false);
-                        state.FirstRequestAt ??= options.TimeProvider.GetTimestamp();
+                        if (state.FirstRequestAt == null)
+                        {
+                            // Shown as active (a progress child) from its first request, not while it queues.
+                            state.FirstRequestAt = options.TimeProvider.GetTimestamp();
+                            active[state.Request.Id] = state.Progress;
+                        }
+
                         var result = await attempt.RunAsync(state, ctx.CancellationToken).ConfigureAwait(false);
                         if (result.RetryAfter is TimeSpan wait && result.Transient)
                         {
