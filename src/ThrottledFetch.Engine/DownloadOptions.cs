@@ -50,6 +50,9 @@ namespace ThrottledFetch.Engine
 
         public NetworkCredential? ProxyCredential { get; set; }
 
+        /// <summary>Connect directly, ignoring the system and environment proxy settings.</summary>
+        public bool NoProxy { get; set; }
+
         public bool SkipCertificateCheck { get; set; }
 
         public bool AllowInsecureRedirect { get; set; }

@@ -31,12 +31,9 @@ namespace ThrottledFetch
                 result);
         }
 
-        public static ErrorRecord ForceWithSkipExisting() =>
-            new ErrorRecord(
-                new ArgumentException("-Force replaces existing files and -SkipExisting keeps them: use one or the other."),
-                "ForceWithSkipExisting",
-                ErrorCategory.InvalidArgument,
-                null);
+        /// <summary>Two parameters that cannot go together; the id names both, as in "ForceWithSkipExisting".</summary>
+        public static ErrorRecord Conflict(string first, string second, string message) =>
+            new ErrorRecord(new ArgumentException(message), first + "With" + second, ErrorCategory.InvalidArgument, null);
 
         public static ErrorRecord NotFileSystemPath(string path) =>
             new ErrorRecord(

@@ -69,7 +69,11 @@ namespace ThrottledFetch.Engine.Http
                 handler.ServerCertificateCustomValidationCallback = (_, _, _, _) => true;
             }
 #endif
-            if (options.Proxy != null)
+            if (options.NoProxy)
+            {
+                handler.UseProxy = false;
+            }
+            else if (options.Proxy != null)
             {
                 handler.Proxy = new WebProxy(options.Proxy) { Credentials = options.ProxyCredential };
                 handler.UseProxy = true;

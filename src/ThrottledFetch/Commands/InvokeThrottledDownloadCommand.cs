@@ -103,6 +103,9 @@ namespace ThrottledFetch.Commands
         public PSCredential? ProxyCredential { get; set; }
 
         [Parameter]
+        public SwitchParameter NoProxy { get; set; }
+
+        [Parameter]
         public SwitchParameter SkipCertificateCheck { get; set; }
 
         [Parameter]
@@ -121,7 +124,17 @@ namespace ThrottledFetch.Commands
         {
             if (Force && SkipExisting)
             {
-                ThrowTerminatingError(ErrorRecords.ForceWithSkipExisting());
+                ThrowTerminatingError(ErrorRecords.Conflict("Force", "SkipExisting", "-Force replaces existing files and -SkipExisting keeps them: use one or the other."));
+            }
+
+            if (Credential != null && Token != null)
+            {
+                ThrowTerminatingError(ErrorRecords.Conflict("Credential", "Token", "-Credential sends Basic authentication and -Token a bearer token: use one or the other."));
+            }
+
+            if (NoProxy && Proxy != null)
+            {
+                ThrowTerminatingError(ErrorRecords.Conflict("NoProxy", "Proxy", "-NoProxy bypasses every proxy and -Proxy names one: use one or the other."));
             }
 
             destination = ResolveDestination(Path ?? ".");
@@ -249,6 +262,7 @@ namespace ThrottledFetch.Commands
                 Token = Token == null ? null : new NetworkCredential(string.Empty, Token).Password,
                 AllowUnencryptedAuthentication = AllowUnencryptedAuthentication,
                 Proxy = Proxy,
+                NoProxy = NoProxy,
                 ProxyCredential = ProxyCredential?.GetNetworkCredential(),
                 SkipCertificateCheck = SkipCertificateCheck,
                 AllowInsecureRedirect = AllowInsecureRedirect,

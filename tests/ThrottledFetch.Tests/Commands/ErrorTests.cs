@@ -89,13 +89,20 @@ namespace ThrottledFetch.Tests.Commands
             Assert.DoesNotContain(folder.Files(), f => f.EndsWith(".part", StringComparison.Ordinal));
         }
 
-        [Fact]
-        public void ForceWithSkipExisting_IsRejectedBeforeAnyRequest()
+        [Theory]
+        [InlineData("-Force -SkipExisting", "ForceWithSkipExisting")]
+        [InlineData("-Credential ([pscredential]::new('u', [System.Net.NetworkCredential]::new('', 'p').SecurePassword)) -Token ([System.Net.NetworkCredential]::new('', 't').SecurePassword)", "CredentialWithToken")]
+        [InlineData("-NoProxy -Proxy http://127.0.0.1:9", "NoProxyWithProxy")]
+        public async Task ConflictingParameters_AreRejectedBeforeAnyRequest(string parameters, string id)
         {
+            await using var server = await LoopbackServer.StartAsync();
             using var folder = new TempFolder();
-            var run = Run.Script(host, "try { Invoke-ThrottledDownload http://127.0.0.1:9/x -Path $args[0] -Force -SkipExisting } catch { $_.FullyQualifiedErrorId }", folder.Path);
+            var script = $"try {{ Invoke-ThrottledDownload $args[0] -Path $args[1] {parameters} }} catch {{ $_.FullyQualifiedErrorId }}";
 
-            Assert.StartsWith("ForceWithSkipExisting,", Assert.Single(run.Output).ToString(), StringComparison.Ordinal);
+            var run = Run.Script(host, script, server.Url("bytes/10/x.bin").ToString(), folder.Path);
+
+            Assert.StartsWith(id + ",", Assert.Single(run.Output).ToString(), StringComparison.Ordinal);
+            Assert.Equal(0, server.TotalRequests);
         }
     }
 }
