@@ -184,7 +184,11 @@ namespace ThrottledFetch.Engine.Http
             item.Progress.SetTotal(total ?? -1);
             item.Progress.SetReceived(part.Length);
 
-            var buffer = ArrayPool<byte>.Shared.Rent(options.BufferSize);
+            // A small body gets a small buffer: many 128 KiB rentals at once would drain the pool and
+            // land new arrays on the large-object heap, zeroed page by page.
+            var remaining = response.Content.Headers.ContentLength;
+            var size = remaining is long known && known < options.BufferSize ? (int)Math.Max(known + 1, 4096) : options.BufferSize;
+            var buffer = ArrayPool<byte>.Shared.Rent(size);
             try
             {
                 using var body = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
