@@ -44,6 +44,27 @@ namespace ThrottledFetch.Tests.Commands
         }
 
         [Fact]
+        public async Task QueuedFile_GetsNoChildRecordUntilItsRequestStarts()
+        {
+            await using var server = await LoopbackServer.StartAsync();
+            using var folder = new TempFolder();
+            var urls = new[]
+            {
+                server.Url("slow/6000/first.bin?chunk=1000&interval=150").ToString(),
+                server.Url("slow/6000/second.bin?chunk=1000&interval=150").ToString(),
+            };
+
+            var run = Run.Script(host, "$args[0] | Invoke-ThrottledDownload -Limit 1 -Path $args[1]", urls, folder.Path);
+
+            Assert.Empty(run.Errors);
+            var firstDone = run.Progress.FindIndex(p => p.Activity == "first.bin" && p.RecordType == ProgressRecordType.Completed);
+            var secondShown = run.Progress.FindIndex(p => p.Activity == "second.bin");
+            Assert.True(firstDone >= 0 && secondShown >= 0, "both files should have been shown");
+            Assert.True(secondShown > firstDone, "the queued file was shown as active while it waited for the only slot");
+            Assert.DoesNotContain(run.Progress, p => p.ParentActivityId < 0 && p.StatusDescription.Contains("2 active", System.StringComparison.Ordinal));
+        }
+
+        [Fact]
         public async Task ProgressPreferenceSilentlyContinue_WritesNoProgress()
         {
             await using var server = await LoopbackServer.StartAsync();
