@@ -49,6 +49,7 @@ namespace ThrottledFetch.Engine.Scheduling
         {
             cancellationToken.ThrowIfCancellationRequested();
             Waiter waiter;
+            List<Waiter>? granted;
             lock (sync)
             {
                 var host = GetHost(hostKey);
@@ -59,12 +60,24 @@ namespace ThrottledFetch.Engine.Scheduling
 
                 waiter = new Waiter(host);
                 waiter.Node = waiters.AddLast(waiter);
-                Pump();
+                granted = Pump();
             }
 
-            if (!waiter.Completion.Task.IsCompleted && cancellationToken.CanBeCanceled)
+            Complete(granted);
+            if (cancellationToken.CanBeCanceled && !waiter.Completion.Task.IsCompleted)
             {
-                waiter.Registration = cancellationToken.Register(() => Cancel(waiter, cancellationToken));
+                // Registered outside the lock (the callback takes it); kept only while the waiter still waits.
+                var registration = cancellationToken.Register(() => Cancel(waiter, cancellationToken));
+                lock (sync)
+                {
+                    if (waiter.Node != null)
+                    {
+                        waiter.Registration = registration;
+                        registration = default;
+                    }
+                }
+
+                registration.Dispose();
             }
 
             return new ValueTask<GateLease>(waiter.Completion.Task);
@@ -73,6 +86,7 @@ namespace ThrottledFetch.Engine.Scheduling
         /// <summary>Holds back every new request to the host until <paramref name="until"/>.</summary>
         public void PauseHost(string hostKey, DateTimeOffset until)
         {
+            List<Waiter>? granted;
             lock (sync)
             {
                 var host = GetHost(hostKey);
@@ -81,18 +95,23 @@ namespace ThrottledFetch.Engine.Scheduling
                     host.PausedUntil = until;
                 }
 
-                Pump();
+                granted = Pump();
             }
+
+            Complete(granted);
         }
 
         internal void Release(HostState host)
         {
+            List<Waiter>? granted;
             lock (sync)
             {
                 active--;
                 host.Active--;
-                Pump();
+                granted = Pump();
             }
+
+            Complete(granted);
         }
 
         public void Dispose()
@@ -142,9 +161,12 @@ namespace ThrottledFetch.Engine.Scheduling
             });
         }
 
-        // Called under the lock: grant slots to waiters in order while any can start.
-        private void Pump()
+        // Called under the lock: take slots for waiters in order while any can start. The waiters are
+        // completed by Complete, after the lock is released: a completion may run continuations, and
+        // disposing a cancellation registration waits for its callback, which takes the lock.
+        private List<Waiter>? Pump()
         {
+            List<Waiter>? granted = null;
             var node = waiters.First;
             while (node != null && active < limit)
             {
@@ -154,16 +176,31 @@ namespace ThrottledFetch.Engine.Scheduling
                 {
                     waiters.Remove(node);
                     waiter.Node = null;
-                    waiter.Registration.Dispose();
-                    if (!waiter.Completion.TrySetResult(new GateLease(this, waiter.Host)))
-                    {
-                        // Cancelled in the meantime: give the slot back.
-                        active--;
-                        waiter.Host.Active--;
-                    }
+                    (granted ??= new List<Waiter>()).Add(waiter);
                 }
 
                 node = next;
+            }
+
+            return granted;
+        }
+
+        private void Complete(List<Waiter>? granted)
+        {
+            if (granted == null)
+            {
+                return;
+            }
+
+            foreach (var waiter in granted)
+            {
+                waiter.Registration.Dispose();
+                var lease = new GateLease(this, waiter.Host);
+                if (!waiter.Completion.TrySetResult(lease))
+                {
+                    // Cancelled in the meantime: give the slot back.
+                    lease.Dispose();
+                }
             }
         }
 
@@ -220,6 +257,7 @@ namespace ThrottledFetch.Engine.Scheduling
             timer = time.CreateTimer(
                 _ =>
                 {
+                    List<Waiter>? granted;
                     lock (sync)
                     {
                         if (timer != null)
@@ -234,8 +272,10 @@ namespace ThrottledFetch.Engine.Scheduling
                             host.WakeScheduledFor = default;
                         }
 
-                        Pump();
+                        granted = Pump();
                     }
+
+                    Complete(granted);
                 },
                 null,
                 delay < TimeSpan.Zero ? TimeSpan.Zero : delay,
