@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Collections.Generic;
 using System;
 using System.Threading;
@@ -404,6 +405,41 @@ public sealed class ConnectionGateTests
         Assert.False(a2.IsCompleted);
         Assert.Equal(1, gate.Active);
         Granted(b1).Dispose();
+    }
+
+    [Fact]
+    public async Task CancelWhileSlotsAreGranted_NeitherHangsNorLosesASlot()
+    {
+        // A cancellation racing the grants: disposing a registration waits for its callback, which takes
+        // the gate's lock, so grants must never do that under the lock.
+        for (var round = 0; round < 50; round++)
+        {
+            using var gate = new ConnectionGate(2, 0, 0, _time);
+            using var cancellation = new CancellationTokenSource();
+            var held = new[] { Granted(Acquire(gate, HostA)), Granted(Acquire(gate, HostB)) };
+            var waiting = Enumerable.Range(0, 20).Select(i => Acquire(gate, i % 2 == 0 ? HostA : HostC, cancellation.Token)).ToList();
+
+            var cancel = Task.Run(() => cancellation.Cancel());
+            var release = Task.Run(() =>
+            {
+                foreach (var lease in held)
+                {
+                    lease.Dispose();
+                }
+            });
+            await Task.WhenAll(cancel, release).WaitAsync(Timeout);
+            await Task.WhenAll(waiting.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default))).WaitAsync(Timeout);
+
+            var granted = waiting.Where(t => t.IsCompletedSuccessfully).Select(t => t.Result).ToList();
+            Assert.Equal(granted.Count, gate.Active);
+            Assert.Equal(0, gate.Waiting);
+            foreach (var lease in granted)
+            {
+                lease.Dispose();
+            }
+
+            Assert.Equal(0, gate.Active);
+        }
     }
 
     private static GateLease Granted(Task<GateLease> task)
