@@ -55,10 +55,15 @@ public sealed class LoopbackServer : IAsyncDisposable
     internal CancellationToken Stopping => _stopping.Token;
 
     /// <summary>Starts a server on 127.0.0.1; port 0 picks a free port.</summary>
-    public static async Task<LoopbackServer> StartAsync(int port = 0)
+    public static Task<LoopbackServer> StartAsync(int port = 0) => StartAsync(port, null);
+
+    /// <summary>The same server over HTTPS, with a self-signed certificate for 127.0.0.1 that no client trusts.</summary>
+    public static Task<LoopbackServer> StartHttpsAsync() => StartAsync(0, SelfSignedCertificate.Create());
+
+    private static async Task<LoopbackServer> StartAsync(int port, System.Security.Cryptography.X509Certificates.X509Certificate2? certificate)
     {
         var server = new LoopbackServer();
-        var app = ServerHost.Build(server, port);
+        var app = ServerHost.Build(server, port, certificate);
         server._app = app;
         try
         {
@@ -66,7 +71,8 @@ public sealed class LoopbackServer : IAsyncDisposable
             var addresses = app.Services.GetRequiredService<IServer>().Features
                 .GetRequiredFeature<IServerAddressesFeature>().Addresses;
             int boundPort = new Uri(addresses.First()).Port;
-            server.BaseUri = new Uri("http://127.0.0.1:" + boundPort.ToString(CultureInfo.InvariantCulture) + "/");
+            var scheme = certificate == null ? "http" : "https";
+            server.BaseUri = new Uri(scheme + "://127.0.0.1:" + boundPort.ToString(CultureInfo.InvariantCulture) + "/");
             return server;
         }
         catch

@@ -1,5 +1,6 @@
 using System;
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -13,7 +14,7 @@ namespace ThrottledFetch.Testing;
 /// <summary>Builds the Kestrel application behind a LoopbackServer.</summary>
 internal static class ServerHost
 {
-    public static WebApplication Build(LoopbackServer server, int port)
+    public static WebApplication Build(LoopbackServer server, int port, X509Certificate2? certificate = null)
     {
         // The empty builder reads no appsettings or environment variables and adds no file
         // watchers, so many servers in one test run stay cheap and unaffected by the machine.
@@ -29,9 +30,21 @@ internal static class ServerHost
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(5));
 
         builder.WebHost.UseKestrelCore();
+        if (certificate != null)
+        {
+            builder.WebHost.UseKestrelHttpsConfiguration();
+        }
+
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.Listen(IPAddress.Loopback, port, listen => listen.Protocols = HttpProtocols.Http1);
+            kestrel.Listen(IPAddress.Loopback, port, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1;
+                if (certificate != null)
+                {
+                    listen.UseHttps(certificate);
+                }
+            });
             kestrel.AddServerHeader = false;
             // Stall and slow-body tests must not be cut short by Kestrel's own rate limits.
             kestrel.Limits.MinResponseDataRate = null;
