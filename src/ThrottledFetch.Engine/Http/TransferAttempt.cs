@@ -10,25 +10,21 @@ using ThrottledFetch.Engine.Retry;
 namespace ThrottledFetch.Engine.Http
 {
     /// <summary>
-    /// One HTTP attempt for one item: send (following redirects by hand), then stream the body into the
-    /// item's part file. Expected failures come back as an <see cref="AttemptOutcome"/>; only
+    /// One HTTP attempt for one item: send (see <see cref="RequestSender"/>), then stream the body into
+    /// the item's part file. Expected failures come back as an <see cref="AttemptOutcome"/>; only
     /// cancellation of the batch throws.
     /// </summary>
     internal sealed class TransferAttempt
     {
-        private const int ErrorBodyBytes = 512;
-
-        private readonly HttpClient client;
         private readonly DownloadOptions options;
-        private readonly AuthenticationHeaderValue? authorization;
+        private readonly RequestSender sender;
         private readonly Action<long> onBytes;
 
         public TransferAttempt(HttpClient client, DownloadOptions options, Action<long> onBytes)
         {
-            this.client = client;
             this.options = options;
             this.onBytes = onBytes;
-            authorization = HttpClientSetup.Authorization(options);
+            sender = new RequestSender(client, options);
         }
 
         public async Task<AttemptOutcome> RunAsync(ItemState item, CancellationToken cancellationToken)
@@ -38,7 +34,7 @@ namespace ThrottledFetch.Engine.Http
             HttpResponseMessage? response = null;
             try
             {
-                var sent = await SendAsync(item, stall.Token).ConfigureAwait(false);
+                var sent = await sender.SendAsync(item, stall.Token).ConfigureAwait(false);
                 if (sent.Outcome != null)
                 {
                     return sent.Outcome;
@@ -51,7 +47,7 @@ namespace ThrottledFetch.Engine.Http
                     // whole body in this same attempt; the part is replaced only once that body arrives.
                     response.Dispose();
                     item.AcceptsRanges = false;
-                    sent = await SendAsync(item, stall.Token).ConfigureAwait(false);
+                    sent = await sender.SendAsync(item, stall.Token).ConfigureAwait(false);
                     if (sent.Outcome != null)
                     {
                         return sent.Outcome;
@@ -87,70 +83,6 @@ namespace ThrottledFetch.Engine.Http
             finally
             {
                 response?.Dispose();
-            }
-        }
-
-        private async Task<SendResult> SendAsync(ItemState item, CancellationToken token)
-        {
-            var origin = item.Request.Uri;
-            var uri = origin;
-            for (var redirects = 0; ; redirects++)
-            {
-                var request = new HttpRequestMessage(HttpMethod.Get, uri);
-                if (SameOrigin(uri, origin))
-                {
-                    // User headers and credentials go only to the origin the user named.
-                    foreach (var header in options.Headers)
-                    {
-                        request.Headers.TryAddWithoutValidation(header.Key, header.Value);
-                    }
-
-                    if (authorization != null)
-                    {
-                        request.Headers.Authorization = authorization;
-                    }
-                }
-
-                if (item.CanContinue)
-                {
-                    request.Headers.Range = new RangeHeaderValue(item.Part.Length, null);
-                    if (item.Validator != null)
-                    {
-                        request.Headers.TryAddWithoutValidation("If-Range", item.Validator);
-                    }
-                }
-
-                var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
-                var location = response.Headers.Location;
-                if (!IsRedirect((int)response.StatusCode) || location == null)
-                {
-                    return new SendResult(response);
-                }
-
-                var next = location.IsAbsoluteUri ? location : new Uri(uri, location);
-                response.Dispose();
-                if (uri.Scheme == Uri.UriSchemeHttps && next.Scheme == Uri.UriSchemeHttp && !options.AllowInsecureRedirect)
-                {
-                    return new SendResult(AttemptOutcome.Failure(
-                        new DownloadError(DownloadErrorKind.RedirectRefused, $"'{item.Request.Uri}' redirected from HTTPS to '{next}' over plain HTTP; use -AllowInsecureRedirect to follow it."),
-                        transient: false));
-                }
-
-                if (next.Scheme != Uri.UriSchemeHttp && next.Scheme != Uri.UriSchemeHttps)
-                {
-                    return new SendResult(AttemptOutcome.Failure(
-                        new DownloadError(DownloadErrorKind.RedirectRefused, $"'{item.Request.Uri}' redirected to '{next}', which is not HTTP or HTTPS."),
-                        transient: false));
-                }
-
-                if (redirects >= options.MaximumRedirection)
-                {
-                    return new SendResult(AttemptOutcome.Failure(
-                        new DownloadError(DownloadErrorKind.HttpStatus, $"'{item.Request.Uri}' redirected more than {options.MaximumRedirection} times.", null, (int)response.StatusCode),
-                        transient: false));
-                }
-
-                uri = next;
             }
         }
 
@@ -234,7 +166,7 @@ namespace ThrottledFetch.Engine.Http
                 return AttemptOutcome.Success(status, null);
             }
 
-            var snippet = await ReadSnippetAsync(response, stall.Token).ConfigureAwait(false);
+            var snippet = await ErrorBody.ReadStartAsync(response, stall.Token).ConfigureAwait(false);
             var reason = string.IsNullOrEmpty(response.ReasonPhrase) ? string.Empty : " (" + response.ReasonPhrase + ")";
             var message = $"'{item.Request.Uri}' answered {status}{reason}" + (snippet.Length > 0 ? ": " + snippet : ".");
             var retryAfter = RetryAfter.Read(response, options.TimeProvider.GetUtcNow());
@@ -246,40 +178,6 @@ namespace ThrottledFetch.Engine.Http
             }
 
             return AttemptOutcome.Failure(new DownloadError(DownloadErrorKind.HttpStatus, message, null, status), transient, retryAfter);
-        }
-
-        private static async Task<string> ReadSnippetAsync(HttpResponseMessage response, CancellationToken token)
-        {
-            try
-            {
-                using var body = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
-                var buffer = new byte[ErrorBodyBytes];
-                var filled = 0;
-                int read;
-                while (filled < buffer.Length && (read = await body.ReadAsync(buffer, filled, buffer.Length - filled, token).ConfigureAwait(false)) > 0)
-                {
-                    filled += read;
-                }
-
-                var text = System.Text.Encoding.UTF8.GetString(buffer, 0, filled);
-                // One line: control characters and runs of white space become single spaces.
-                var clean = new System.Text.StringBuilder(text.Length);
-                foreach (var c in text)
-                {
-                    var blank = char.IsControl(c) || char.IsWhiteSpace(c);
-                    if (!blank || (clean.Length > 0 && clean[clean.Length - 1] != ' '))
-                    {
-                        clean.Append(blank ? ' ' : c);
-                    }
-                }
-
-                var result = clean.ToString().Trim();
-                return result.Length > 200 ? result.Substring(0, 200) + "…" : result;
-            }
-            catch (Exception e) when (e is IOException || e is HttpRequestException)
-            {
-                return string.Empty;
-            }
         }
 
         private static AttemptOutcome ConnectionFailure(ItemState item, Exception e)
@@ -312,31 +210,5 @@ namespace ThrottledFetch.Engine.Http
             return response.Content.Headers.LastModified?.ToString("R");
         }
 
-        private static bool IsRedirect(int status) =>
-            status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
-
-        private static bool SameOrigin(Uri a, Uri b) =>
-            string.Equals(a.Scheme, b.Scheme, StringComparison.OrdinalIgnoreCase)
-            && string.Equals(a.IdnHost, b.IdnHost, StringComparison.OrdinalIgnoreCase)
-            && a.Port == b.Port;
-
-        private readonly struct SendResult
-        {
-            public SendResult(HttpResponseMessage response)
-            {
-                Response = response;
-                Outcome = null;
-            }
-
-            public SendResult(AttemptOutcome outcome)
-            {
-                Response = null;
-                Outcome = outcome;
-            }
-
-            public HttpResponseMessage? Response { get; }
-
-            public AttemptOutcome? Outcome { get; }
-        }
     }
 }
