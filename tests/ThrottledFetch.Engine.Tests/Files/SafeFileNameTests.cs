@@ -225,27 +225,27 @@ public sealed class SafeFileNameTests
     }
 
     [Theory]
-    [InlineData("http://h/a%20b.txt", "a b.txt")]
-    [InlineData("http://h/dir/file.zip", "file.zip")]
-    [InlineData("http://h/dir/file.zip?x=1&y=/z.exe", "file.zip")]
-    [InlineData("http://h/dir/file.zip#part/two", "file.zip")]
-    [InlineData("http://h/100%25.txt", "100%.txt")]
-    [InlineData("http://h/%E6%97%A5%E6%9C%AC.txt", "\u65e5\u672c.txt")]
-    [InlineData("http://h/dir", "dir")]
+    [InlineData("http://127.0.0.1/a%20b.txt", "a b.txt")]
+    [InlineData("http://127.0.0.1/dir/file.zip", "file.zip")]
+    [InlineData("http://127.0.0.1/dir/file.zip?x=1&y=/z.exe", "file.zip")]
+    [InlineData("http://127.0.0.1/dir/file.zip#part/two", "file.zip")]
+    [InlineData("http://127.0.0.1/100%25.txt", "100%.txt")]
+    [InlineData("http://127.0.0.1/%E6%97%A5%E6%9C%AC.txt", "\u65e5\u672c.txt")]
+    [InlineData("http://127.0.0.1/dir", "dir")]
     public void FromUri_LastSegment_IsPercentDecoded(string uri, string expected)
     {
         Assert.Equal(expected, SafeFileName.FromUri(new Uri(uri)));
     }
 
     [Theory]
-    [InlineData("http://h")]
-    [InlineData("http://h/")]
-    [InlineData("http://h/dir/")]
-    [InlineData("http://h/dir/?name=x.txt")]
-    [InlineData("http://h/.")]
-    [InlineData("http://h/%2E%2E")]
-    [InlineData("http://h/dir/%20%20")]
-    [InlineData("http://h/dir/..%2F")]
+    [InlineData("http://127.0.0.1")]
+    [InlineData("http://127.0.0.1/")]
+    [InlineData("http://127.0.0.1/dir/")]
+    [InlineData("http://127.0.0.1/dir/?name=x.txt")]
+    [InlineData("http://127.0.0.1/.")]
+    [InlineData("http://127.0.0.1/%2E%2E")]
+    [InlineData("http://127.0.0.1/dir/%20%20")]
+    [InlineData("http://127.0.0.1/dir/..%2F")]
     public void FromUri_NoUsableSegment_FallsBackToIndexHtml(string uri)
     {
         Assert.Equal(SafeFileName.Fallback, SafeFileName.FromUri(new Uri(uri)));
@@ -253,15 +253,15 @@ public sealed class SafeFileNameTests
     }
 
     [Theory]
-    [InlineData("http://h/a%2Fb.txt", "b.txt")]
-    [InlineData("http://h/a%5Cb.txt", "b.txt")]
-    [InlineData("http://h/..%2F..%2Fetc%2Fpasswd", "passwd")]
-    [InlineData("http://h/..%5C..%5Cwindows%5Cwin.ini", "win.ini")]
-    [InlineData("http://h/x/%2E%2E%2F%2E%2E%2Fetc%2Fshadow", "shadow")]
-    [InlineData("http://h/a%00b", "a_b")]
-    [InlineData("http://h/C%3A%5Cboot.ini", "boot.ini")]
-    [InlineData("http://h/CON", "_CON")]
-    [InlineData("http://h/file.txt%2E%2E", "file.txt")]
+    [InlineData("http://127.0.0.1/a%2Fb.txt", "b.txt")]
+    [InlineData("http://127.0.0.1/a%5Cb.txt", "b.txt")]
+    [InlineData("http://127.0.0.1/..%2F..%2Fetc%2Fpasswd", "passwd")]
+    [InlineData("http://127.0.0.1/..%5C..%5Cwindows%5Cwin.ini", "win.ini")]
+    [InlineData("http://127.0.0.1/x/%2E%2E%2F%2E%2E%2Fetc%2Fshadow", "shadow")]
+    [InlineData("http://127.0.0.1/a%00b", "a_b")]
+    [InlineData("http://127.0.0.1/C%3A%5Cboot.ini", "boot.ini")]
+    [InlineData("http://127.0.0.1/CON", "_CON")]
+    [InlineData("http://127.0.0.1/file.txt%2E%2E", "file.txt")]
     public void FromUri_HostileSegment_IsReducedToABareSafeName(string uri, string expected)
     {
         var name = SafeFileName.FromUri(new Uri(uri));

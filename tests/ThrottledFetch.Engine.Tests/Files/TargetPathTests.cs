@@ -50,7 +50,7 @@ public sealed class TargetPathTests : IDisposable
     [Fact]
     public void Plan_RelativeOutFile_LandsUnderTheDestinationWithItsSubfolders()
     {
-        var request = new DownloadRequest(new Uri("http://h/ignored.bin"), "sub/deeper/file.txt");
+        var request = new DownloadRequest(new Uri("http://127.0.0.1/ignored.bin"), "sub/deeper/file.txt");
 
         var planned = TargetPath.Plan(request, _folder);
 
@@ -61,7 +61,7 @@ public sealed class TargetPathTests : IDisposable
     public void Plan_AbsoluteOutFile_IsUsedAsGiven()
     {
         var elsewhere = Path.Combine(Path.GetTempPath(), "tf-elsewhere-" + Guid.NewGuid().ToString("N"), "abs.bin");
-        var request = new DownloadRequest(new Uri("http://h/ignored.bin"), elsewhere);
+        var request = new DownloadRequest(new Uri("http://127.0.0.1/ignored.bin"), elsewhere);
 
         var planned = TargetPath.Plan(request, _folder);
 
@@ -71,7 +71,7 @@ public sealed class TargetPathTests : IDisposable
     [Fact]
     public void Plan_OutFileWithParentSegments_IsTrustedAndResolved()
     {
-        var request = new DownloadRequest(new Uri("http://h/ignored.bin"), "../up.txt");
+        var request = new DownloadRequest(new Uri("http://127.0.0.1/ignored.bin"), "../up.txt");
 
         var planned = TargetPath.Plan(request, _folder);
 
@@ -84,7 +84,7 @@ public sealed class TargetPathTests : IDisposable
     [InlineData("a/b/")]
     public void Plan_OutFileNamingAFolder_Throws(string outFile)
     {
-        var request = new DownloadRequest(new Uri("http://h/x.bin"), outFile);
+        var request = new DownloadRequest(new Uri("http://127.0.0.1/x.bin"), outFile);
 
         var error = Assert.Throws<ArgumentException>(() => TargetPath.Plan(request, _folder));
 
@@ -92,10 +92,10 @@ public sealed class TargetPathTests : IDisposable
     }
 
     [Theory]
-    [InlineData("http://h/a%20b.txt", "a b.txt")]
-    [InlineData("http://h/", "index.html")]
-    [InlineData("http://h/dir/", "index.html")]
-    [InlineData("http://h/..%2F..%2Fetc%2Fpasswd", "passwd")]
+    [InlineData("http://127.0.0.1/a%20b.txt", "a b.txt")]
+    [InlineData("http://127.0.0.1/", "index.html")]
+    [InlineData("http://127.0.0.1/dir/", "index.html")]
+    [InlineData("http://127.0.0.1/..%2F..%2Fetc%2Fpasswd", "passwd")]
     public void Plan_WithoutOutFile_UsesTheReducedUrlNameInsideTheDestination(string uri, string expectedName)
     {
         var planned = TargetPath.Plan(new DownloadRequest(new Uri(uri)), _folder);
@@ -106,7 +106,7 @@ public sealed class TargetPathTests : IDisposable
     [Fact]
     public void Plan_BlankOutFile_FallsBackToTheUrlName()
     {
-        var planned = TargetPath.Plan(new DownloadRequest(new Uri("http://h/from-url.txt"), "   "), _folder);
+        var planned = TargetPath.Plan(new DownloadRequest(new Uri("http://127.0.0.1/from-url.txt"), "   "), _folder);
 
         Assert.Equal(Path.Combine(_folder, "from-url.txt"), planned);
     }
@@ -171,7 +171,7 @@ public sealed class TargetPathTests : IDisposable
         var folder = Path.GetFullPath(_folder);
         foreach (var hostile in HostileNames)
         {
-            var uri = new Uri("http://h/dir/" + Uri.EscapeDataString(hostile));
+            var uri = new Uri("http://127.0.0.1/dir/" + Uri.EscapeDataString(hostile));
 
             var full = TargetPath.Plan(new DownloadRequest(uri), _folder);
 

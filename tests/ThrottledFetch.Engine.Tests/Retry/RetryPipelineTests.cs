@@ -21,7 +21,7 @@ public sealed class RetryPipelineTests : IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(1);
-    private static readonly Uri ItemUri = new Uri("http://h.example/files/data.bin");
+    private static readonly Uri ItemUri = new Uri("http://127.0.0.1/files/data.bin");
     private static readonly DateTimeOffset Start = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     private readonly FakeTimeProvider _fake = new FakeTimeProvider(Start);

@@ -16,9 +16,9 @@ namespace ThrottledFetch.Engine.Tests.Scheduling;
 /// </summary>
 public sealed class ConnectionGateTests
 {
-    private const string HostA = "http://a.example:80";
-    private const string HostB = "http://b.example:80";
-    private const string HostC = "http://c.example:80";
+    private const string HostA = "http://127.0.0.1:1001";
+    private const string HostB = "http://127.0.0.1:1002";
+    private const string HostC = "http://127.0.0.1:1003";
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(1);
 
