@@ -45,7 +45,7 @@ namespace ThrottledFetch.Engine
             client = HttpClientSetup.Create(options);
             gate = new ConnectionGate(options.Limit, options.LimitPerHost, options.RequestsPerSecond, options.TimeProvider);
             var attempt = new TransferAttempt(client, options, n => Interlocked.Add(ref bytesReceived, n));
-            var retry = RetryPipeline.Create(options, gate, Post);
+            var retry = RetryPipeline.Create(options, Post);
             items = new ItemDownload(options, gate, attempt, retry, active);
         }
 

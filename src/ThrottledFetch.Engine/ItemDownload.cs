@@ -83,7 +83,7 @@ namespace ThrottledFetch.Engine
                     if (part.ExistingLength() == 0)
                     {
                         File.Move(finalPath, part.PartPath);
-                        item.MovedFromFinal = existing.Length;
+                        item.MovedFromFinal = true;
                     }
                 }
                 else if (options.ExistingFiles == ExistingFileMode.Fail)
@@ -239,7 +239,7 @@ namespace ThrottledFetch.Engine
 
         private void KeepOrDelete(ItemState item)
         {
-            if (item.MovedFromFinal != null && !item.PartChanged)
+            if (item.MovedFromFinal && !item.PartChanged)
             {
                 // Nothing was added: give the user's file back its name, as if nothing had happened.
                 item.Part.Close();

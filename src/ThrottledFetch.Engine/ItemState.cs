@@ -34,8 +34,8 @@ namespace ThrottledFetch.Engine
         /// <summary>The server said it serves byte ranges for this body.</summary>
         public bool AcceptsRanges { get; set; }
 
-        /// <summary>Length of the user's final-name file that -Resume moved to the part file, if it did.</summary>
-        public long? MovedFromFinal { get; set; }
+        /// <summary>-Resume moved the user's final-name file to the part file to continue it.</summary>
+        public bool MovedFromFinal { get; set; }
 
         /// <summary>The part file was written to or truncated during this run.</summary>
         public bool PartChanged { get; set; }

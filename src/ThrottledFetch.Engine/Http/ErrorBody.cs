@@ -44,6 +44,5 @@ namespace ThrottledFetch.Engine.Http
                 return string.Empty;
             }
         }
-
     }
 }

@@ -34,26 +34,25 @@ namespace ThrottledFetch.Engine.Http
             HttpResponseMessage? response = null;
             try
             {
-                var sent = await sender.SendAsync(item, stall.Token).ConfigureAwait(false);
-                if (sent.Outcome != null)
+                while (true)
                 {
-                    return sent.Outcome;
-                }
-
-                response = sent.Response!;
-                if ((int)response.StatusCode == 416 && item.CanContinue && response.Content.Headers.ContentRange?.Length != item.Part.Length)
-                {
-                    // The part does not fit the server's body (longer, or another version): ask for the
-                    // whole body in this same attempt; the part is replaced only once that body arrives.
-                    response.Dispose();
-                    item.AcceptsRanges = false;
-                    sent = await sender.SendAsync(item, stall.Token).ConfigureAwait(false);
+                    var sent = await sender.SendAsync(item, stall.Token).ConfigureAwait(false);
                     if (sent.Outcome != null)
                     {
                         return sent.Outcome;
                     }
 
                     response = sent.Response!;
+                    if ((int)response.StatusCode != 416 || !item.CanContinue || response.Content.Headers.ContentRange?.Length == item.Part.Length)
+                    {
+                        break;
+                    }
+
+                    // The part does not fit the server's body (longer, or another version): ask once more,
+                    // for the whole body, in this same attempt; the part is replaced only when it arrives.
+                    response.Dispose();
+                    response = null;
+                    item.AcceptsRanges = false;
                 }
 
                 item.LastStatusCode = (int)response.StatusCode;
@@ -209,6 +208,5 @@ namespace ThrottledFetch.Engine.Http
 
             return response.Content.Headers.LastModified?.ToString("R");
         }
-
     }
 }

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Threading.Tasks;
 using Polly;
 using Polly.Retry;
-using ThrottledFetch.Engine.Scheduling;
 
 namespace ThrottledFetch.Engine.Retry
 {
@@ -15,7 +14,7 @@ namespace ThrottledFetch.Engine.Retry
     {
         public static readonly ResiliencePropertyKey<ItemState> Item = new ResiliencePropertyKey<ItemState>("ThrottledFetch.Item");
 
-        public static ResiliencePipeline<AttemptOutcome> Create(DownloadOptions options, ConnectionGate gate, Action<string> verbose)
+        public static ResiliencePipeline<AttemptOutcome> Create(DownloadOptions options, Action<string> verbose)
         {
             var builder = new ResiliencePipelineBuilder<AttemptOutcome> { TimeProvider = options.TimeProvider };
             if (options.MaximumRetryCount <= 0)

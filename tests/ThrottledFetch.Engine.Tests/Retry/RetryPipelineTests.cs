@@ -53,7 +53,7 @@ public sealed class RetryPipelineTests : IDisposable
     [Fact]
     public async Task Backoff_WithoutJitter_WaitsOneTwoFourSeconds()
     {
-        var pipeline = RetryPipeline.Create(Options(), _gate, _verbose.Enqueue);
+        var pipeline = RetryPipeline.Create(Options(), _verbose.Enqueue);
 
         var run = Run(pipeline, _ => Transient(503));
 
@@ -76,7 +76,7 @@ public sealed class RetryPipelineTests : IDisposable
     {
         var options = Options();
         options.RetryInterval = TimeSpan.FromSeconds(40);
-        var pipeline = RetryPipeline.Create(options, _gate, _verbose.Enqueue);
+        var pipeline = RetryPipeline.Create(options, _verbose.Enqueue);
 
         var run = Run(pipeline, _ => Transient(502));
 
@@ -93,7 +93,7 @@ public sealed class RetryPipelineTests : IDisposable
     [Fact]
     public async Task Success_AfterATransientFailure_StopsRetrying()
     {
-        var pipeline = RetryPipeline.Create(Options(), _gate, _verbose.Enqueue);
+        var pipeline = RetryPipeline.Create(Options(), _verbose.Enqueue);
 
         var run = Run(pipeline, n => n == 1 ? Transient(500) : AttemptOutcome.Success(200, null));
 
@@ -110,7 +110,7 @@ public sealed class RetryPipelineTests : IDisposable
     [Fact]
     public async Task NonTransientOutcome_IsTriedOnce()
     {
-        var pipeline = RetryPipeline.Create(Options(), _gate, _verbose.Enqueue);
+        var pipeline = RetryPipeline.Create(Options(), _verbose.Enqueue);
 
         var outcome = await Run(pipeline, _ => Failure(404, transient: false)).WaitAsync(Timeout);
 
@@ -126,7 +126,7 @@ public sealed class RetryPipelineTests : IDisposable
     {
         var options = Options();
         options.MaximumRetryCount = 0;
-        var pipeline = RetryPipeline.Create(options, _gate, _verbose.Enqueue);
+        var pipeline = RetryPipeline.Create(options, _verbose.Enqueue);
 
         var outcome = await Run(pipeline, _ => Transient(503)).WaitAsync(Timeout);
 
@@ -141,7 +141,7 @@ public sealed class RetryPipelineTests : IDisposable
     {
         var options = Options();
         options.MaximumRetryCount = 1;
-        var pipeline = RetryPipeline.Create(options, _gate, _verbose.Enqueue);
+        var pipeline = RetryPipeline.Create(options, _verbose.Enqueue);
 
         var run = Run(pipeline, _ => Transient(429));
 
@@ -156,7 +156,7 @@ public sealed class RetryPipelineTests : IDisposable
     [Fact]
     public async Task ThrownException_IsNotRetried()
     {
-        var pipeline = RetryPipeline.Create(Options(), _gate, _verbose.Enqueue);
+        var pipeline = RetryPipeline.Create(Options(), _verbose.Enqueue);
 
         await Assert.ThrowsAsync<OperationCanceledException>(() => Run(pipeline, _ => throw new OperationCanceledException()).WaitAsync(Timeout));
 
@@ -169,7 +169,7 @@ public sealed class RetryPipelineTests : IDisposable
     {
         // The wait itself is a pause of the whole host at the gate (ItemDownload sets it before its
         // slot is freed); the pipeline adds no sleep of its own on top.
-        var pipeline = RetryPipeline.Create(Options(), _gate, _verbose.Enqueue);
+        var pipeline = RetryPipeline.Create(Options(), _verbose.Enqueue);
 
         var run = Run(pipeline, n => n == 1 ? Transient(503, TimeSpan.FromSeconds(30)) : AttemptOutcome.Success(200, null));
 
@@ -186,7 +186,7 @@ public sealed class RetryPipelineTests : IDisposable
     [Fact]
     public async Task RetryAfter_ZeroSeconds_AlsoRetriesWithoutABackoffDelay()
     {
-        var pipeline = RetryPipeline.Create(Options(), _gate, _verbose.Enqueue);
+        var pipeline = RetryPipeline.Create(Options(), _verbose.Enqueue);
 
         var run = Run(pipeline, n => n == 1 ? Transient(429, TimeSpan.Zero) : AttemptOutcome.Success(200, null));
 
@@ -200,7 +200,7 @@ public sealed class RetryPipelineTests : IDisposable
     [Fact]
     public async Task RetryAfter_OnANonTransientOutcome_IsNotRetried()
     {
-        var pipeline = RetryPipeline.Create(Options(), _gate, _verbose.Enqueue);
+        var pipeline = RetryPipeline.Create(Options(), _verbose.Enqueue);
 
         var outcome = await Run(pipeline, _ => Failure(403, transient: false, TimeSpan.FromSeconds(5))).WaitAsync(Timeout);
 
@@ -212,7 +212,7 @@ public sealed class RetryPipelineTests : IDisposable
     [Fact]
     public async Task OnRetry_PostsAVerboseMessageNamingTheUrlTheAttemptAndTheWait()
     {
-        var pipeline = RetryPipeline.Create(Options(), _gate, _verbose.Enqueue);
+        var pipeline = RetryPipeline.Create(Options(), _verbose.Enqueue);
 
         var run = Run(pipeline, _ => Transient(503));
 
@@ -238,7 +238,7 @@ public sealed class RetryPipelineTests : IDisposable
     [Fact]
     public async Task OnRetry_AfterRetryAfter_SaysWhatTheServerAskedAndThatTheHostIsHeldBack()
     {
-        var pipeline = RetryPipeline.Create(Options(), _gate, _verbose.Enqueue);
+        var pipeline = RetryPipeline.Create(Options(), _verbose.Enqueue);
 
         await Run(pipeline, n => n == 1 ? Transient(429, TimeSpan.FromSeconds(30)) : AttemptOutcome.Success(200, null)).WaitAsync(Timeout);
 
