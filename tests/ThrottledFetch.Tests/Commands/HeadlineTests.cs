@@ -67,7 +67,7 @@ namespace ThrottledFetch.Tests.Commands
 
             var running = shell.BeginInvoke(input, output);
             input.Add(new PSObject(server.Url("bytes/5000/early.bin").ToString()));
-            await folder.WaitForAsync(files => files.Contains("early.bin"), TimeSpan.FromSeconds(20));
+            await folder.WaitForAsync(() => folder.Files().Contains("early.bin"), TimeSpan.FromSeconds(20), "early.bin");
 
             // The next item's arrival is when the pipeline thread writes what has finished.
             input.Add(new PSObject(server.Url("hold/late/7000/late.bin").ToString()));

@@ -33,7 +33,7 @@ namespace ThrottledFetch.Tests.Commands
 
             var running = shell.BeginInvoke<PSObject, PSObject>(null, output);
             await server.WaitForInFlightAsync(3, TimeSpan.FromSeconds(20));
-            await folder.WaitForAsync(files => files.Count(f => f.EndsWith(".part", StringComparison.Ordinal)) == 3, TimeSpan.FromSeconds(20));
+            await folder.WaitForAsync(() => folder.Files().Count(f => f.EndsWith(".part", StringComparison.Ordinal)) == 3, TimeSpan.FromSeconds(20), "three .part files");
 
             var clock = Stopwatch.StartNew();
             shell.Stop();

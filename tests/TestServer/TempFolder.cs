@@ -4,14 +4,14 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace ThrottledFetch.Engine.Tests.Batch;
+namespace ThrottledFetch.Testing;
 
-/// <summary>A fresh destination folder per test (inside a parent, so escapes are visible), removed afterwards.</summary>
-internal sealed class TempFolder : IDisposable
+/// <summary>A fresh destination folder per test (inside a parent, so escapes are visible), removed afterwards. Shared by both test projects.</summary>
+public sealed class TempFolder : IDisposable
 {
     public TempFolder()
     {
-        Root = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "tf-batch-" + Guid.NewGuid().ToString("N").Substring(0, 12));
+        Root = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "tf-" + Guid.NewGuid().ToString("N").Substring(0, 12));
         Path = System.IO.Path.Combine(Root, "dest");
         Directory.CreateDirectory(Path);
     }
@@ -38,7 +38,7 @@ internal sealed class TempFolder : IDisposable
     public async Task WaitForAsync(Func<bool> condition, TimeSpan timeout, string what)
     {
         using var changed = new SemaphoreSlim(0);
-        using var watcher = new FileSystemWatcher(Path);
+        using var watcher = new FileSystemWatcher(Path) { IncludeSubdirectories = true };
         watcher.NotifyFilter = NotifyFilters.FileName | NotifyFilters.Size | NotifyFilters.LastWrite;
         watcher.Created += (_, _) => changed.Release();
         watcher.Changed += (_, _) => changed.Release();
