@@ -46,7 +46,7 @@ namespace ThrottledFetch.Engine
             gate = new ConnectionGate(options.Limit, options.LimitPerHost, options.RequestsPerSecond, options.TimeProvider);
             var attempt = new TransferAttempt(client, options, n => Interlocked.Add(ref bytesReceived, n));
             var retry = RetryPipeline.Create(options, Post);
-            items = new ItemDownload(options, gate, attempt, retry, active);
+            items = new ItemDownload(options, gate, attempt, retry, active, Post);
         }
 
         /// <summary>Most items admitted and not yet finished at once.</summary>
@@ -179,19 +179,22 @@ namespace ThrottledFetch.Engine
 
         private async Task RunAsync(DownloadRequest request)
         {
+            DownloadResult? ended = null;
             try
             {
                 var result = await items.RunAsync(request, cancellation.Token).ConfigureAwait(false);
                 if (result != null && !cancellation.IsCancellationRequested)
                 {
                     events.Enqueue(result);
+                    ended = result.Result;
                 }
             }
             catch (Exception e) when (!cancellation.IsCancellationRequested)
             {
                 var error = new DownloadError(DownloadErrorKind.WriteFailed, $"'{request.Uri}' failed: {e.Message}", e);
-                var failed = new DownloadResult(request.Uri, null, DownloadStatus.Failed, null, 0, 0, TimeSpan.Zero, error.Message);
+                var failed = new DownloadResult(request.Uri, null, DownloadStatus.Failed, null, 0, 0, TimeSpan.Zero, error.Message, request.Input);
                 events.Enqueue(DownloadEvent.Finished(request, failed, error));
+                ended = failed;
             }
             catch (Exception)
             {
@@ -199,6 +202,8 @@ namespace ThrottledFetch.Engine
             }
             finally
             {
+                // After the result is queued, so a repeat's result follows its original's.
+                items.Ended(request, ended);
                 Interlocked.Increment(ref finished);
                 Interlocked.Decrement(ref live);
                 changed.Set();

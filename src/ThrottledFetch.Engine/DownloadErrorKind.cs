@@ -6,6 +6,7 @@ namespace ThrottledFetch.Engine
         InvalidUri,
         InvalidFileName,
         NameCollision,
+        RepeatOfFailed,
         ResourceExists,
         HttpStatus,
         Timeout,

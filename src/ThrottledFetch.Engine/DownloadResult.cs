@@ -13,8 +13,9 @@ namespace ThrottledFetch
     /// <summary>One item's outcome, written down the pipeline as soon as the item ends.</summary>
     public sealed class DownloadResult
     {
-        public DownloadResult(Uri? uri, string? path, DownloadStatus status, int? statusCode, long length, int attempts, TimeSpan duration, string? error)
+        public DownloadResult(Uri? uri, string? path, DownloadStatus status, int? statusCode, long length, int attempts, TimeSpan duration, string? error, string? input = null)
         {
+            Input = input ?? uri?.OriginalString ?? string.Empty;
             Uri = uri;
             Path = path;
             Status = status;
@@ -24,6 +25,9 @@ namespace ThrottledFetch
             Duration = duration;
             Error = error;
         }
+
+        /// <summary>The pipeline input as given (a line that was no URL is still named).</summary>
+        public string Input { get; }
 
         /// <summary>The requested address (null only when the input was not a valid URL).</summary>
         public Uri? Uri { get; }
@@ -47,6 +51,6 @@ namespace ThrottledFetch
         /// <summary>Why the item failed; null unless <see cref="Status"/> is Failed.</summary>
         public string? Error { get; }
 
-        public override string ToString() => Path ?? Uri?.ToString() ?? string.Empty;
+        public override string ToString() => Path ?? Uri?.ToString() ?? Input;
     }
 }

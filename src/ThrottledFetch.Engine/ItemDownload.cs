@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.IO;
-using System.Security.Cryptography;
 using System.Threading;
 using System.Threading.Tasks;
 using Polly;
@@ -23,10 +23,13 @@ namespace ThrottledFetch.Engine
         private readonly TransferAttempt attempt;
         private readonly ResiliencePipeline<AttemptOutcome> retry;
         private readonly PathClaims claims = new PathClaims();
+        private readonly RepeatedItems repeats = new RepeatedItems();
         private readonly ConcurrentDictionary<long, TransferProgress> active;
+        private readonly Action<string> verbose;
 
-        public ItemDownload(DownloadOptions options, ConnectionGate gate, TransferAttempt attempt, ResiliencePipeline<AttemptOutcome> retry, ConcurrentDictionary<long, TransferProgress> active)
+        public ItemDownload(DownloadOptions options, ConnectionGate gate, TransferAttempt attempt, ResiliencePipeline<AttemptOutcome> retry, ConcurrentDictionary<long, TransferProgress> active, Action<string> verbose)
         {
+            this.verbose = verbose;
             this.options = options;
             this.gate = gate;
             this.attempt = attempt;
@@ -49,52 +52,69 @@ namespace ThrottledFetch.Engine
                 return Failed(request, null, new DownloadError(DownloadErrorKind.InvalidFileName, $"No usable file name for '{uri}': {e.Message}", e), 0, started);
             }
 
-            if (!claims.TryClaim(finalPath))
+            var earlier = repeats.Check(request);
+            if (earlier != null)
             {
-                return Failed(request, finalPath, new DownloadError(DownloadErrorKind.NameCollision, $"'{uri}' maps to '{finalPath}', which an earlier item of this batch already writes; nothing was overwritten. Give it an -OutFile."), 0, started);
+                return Repeat(request, finalPath, await earlier.ConfigureAwait(false), started);
             }
 
             var hostKey = HostState.KeyOf(uri);
             if (RefusesAuthentication(uri))
             {
-                return Failed(request, finalPath, new DownloadError(DownloadErrorKind.AuthenticationRefused, $"Refusing to send credentials to '{uri}' over unencrypted HTTP; use HTTPS or -AllowUnencryptedAuthentication."), 0, started);
+                return Failed(request, finalPath, new DownloadError(DownloadErrorKind.AuthenticationRefused, $"Refusing to send credentials to '{uri}' over unencrypted HTTP."), 0, started);
             }
 
-            // One stat tells both: a folder in the way, or a file already there.
+            // One lstat tells all: a folder in the way, a link, or a file already there.
             var existing = new FileInfo(finalPath);
-            if (IsFolder(existing))
+            var attributes = AttributesOf(existing);
+            if (attributes is FileAttributes found && (found & FileAttributes.Directory) != 0)
             {
                 return Failed(request, finalPath, new DownloadError(DownloadErrorKind.ResourceExists, $"'{finalPath}' is a folder; '{uri}' cannot be saved there."), 0, started);
             }
 
-            var part = new PartialFile(finalPath);
-            var progress = new TransferProgress(request.Id, uri, finalPath);
-            var item = new ItemState(request, hostKey, part, progress);
-            if (existing.Exists)
+            var part = new PartialFile(finalPath, uri);
+            if (!claims.TryClaimPart(part.PartPath))
             {
-                if (options.ExistingFiles == ExistingFileMode.Skip)
-                {
-                    return Finished(request, new DownloadResult(uri, finalPath, DownloadStatus.Skipped, null, existing.Length, 0, Elapsed(started), null));
-                }
-
-                if (options.Resume)
-                {
-                    // Continue the file as Invoke-WebRequest -Resume does, but never grow it under its final name.
-                    if (part.ExistingLength() == 0)
-                    {
-                        File.Move(finalPath, part.PartPath);
-                        item.MovedFromFinal = true;
-                    }
-                }
-                else if (options.ExistingFiles == ExistingFileMode.Fail)
-                {
-                    return Failed(request, finalPath, new DownloadError(DownloadErrorKind.ResourceExists, $"'{finalPath}' already exists; '{uri}' was not downloaded. Use -Force to replace it or -SkipExisting to keep it."), 0, started);
-                }
+                return Failed(request, finalPath, new DownloadError(DownloadErrorKind.NameCollision, $"'{uri}' would write its part file '{part.PartPath}', a name another item of this batch saves; nothing was overwritten."), 0, started);
             }
 
+            var progress = new TransferProgress(request.Id, uri, finalPath);
+            var item = new ItemState(request, hostKey, part, progress, ClaimName);
             try
             {
-                return await DownloadAsync(item, finalPath, started, cancellationToken).ConfigureAwait(false);
+                if (attributes != null)
+                {
+                    if (options.ExistingFiles == ExistingFileMode.Skip)
+                    {
+                        return Finished(request, new DownloadResult(uri, finalPath, DownloadStatus.Skipped, null, existing.Length, 0, Elapsed(started), null, request.Input));
+                    }
+
+                    var isLink = (attributes.Value & FileAttributes.ReparsePoint) != 0;
+                    if (options.Resume && !isLink)
+                    {
+                        // Continue the file as Invoke-WebRequest -Resume does, but never grow it under its final
+                        // name, and only if the server confirms (If-Range: its time) that it is this version.
+                        // A link under the final name is never continued: its target is not ours.
+                        if (!part.OpenExisting())
+                        {
+                            File.Move(finalPath, part.PartPath);
+                            item.MovedFromFinal = true;
+                            item.Validator = new ResumeValidator(existing.LastWriteTimeUtc.ToString("R", CultureInfo.InvariantCulture), null);
+                        }
+                    }
+                    else if (options.ExistingFiles == ExistingFileMode.Fail)
+                    {
+                        return Failed(request, finalPath, new DownloadError(DownloadErrorKind.ResourceExists, $"'{finalPath}' already exists; '{uri}' was not downloaded."), 0, started);
+                    }
+                }
+
+                if (request.OutFile != null && ClaimName(item, null) is DownloadError collision)
+                {
+                    KeepOrDelete(item);
+                    return Failed(request, finalPath, collision, 0, started);
+                }
+
+                return await DownloadAsync(item, started, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -104,23 +124,24 @@ namespace ThrottledFetch.Engine
             catch (PartFileException e)
             {
                 KeepOrDelete(item);
-                return Failed(request, finalPath, new DownloadError(DownloadErrorKind.WriteFailed, e.Message, e.InnerException), item.Attempts, item.FirstRequestAt ?? started);
+                return Failed(item, new DownloadError(DownloadErrorKind.WriteFailed, $"'{uri}' could not be written: {e.Message}", e.InnerException), item.FirstRequestAt ?? started);
             }
             finally
             {
                 part.Dispose();
+                claims.ReleasePart(part.PartPath);
                 active.TryRemove(request.Id, out _);
             }
         }
 
-        private async Task<DownloadEvent> DownloadAsync(ItemState item, string finalPath, long started, CancellationToken cancellationToken)
+        /// <summary>The batch queued this item's result: its repeats may now report theirs.</summary>
+        public void Ended(DownloadRequest request, DownloadResult? result) => repeats.Ended(request, result);
+
+        private async Task<DownloadEvent> DownloadAsync(ItemState item, long started, CancellationToken cancellationToken)
         {
-            var request = item.Request;
-            if (options.Resume && item.Part.ExistingLength() > 0)
+            if (options.Resume)
             {
-                item.Part.Open(append: true);
-                item.AcceptsRanges = true;
-                item.Validator = ResumeValidator.Read(item.Part.PartPath);
+                OpenForResume(item);
             }
 
             var context = ResilienceContextPool.Shared.Get(cancellationToken);
@@ -161,72 +182,100 @@ namespace ThrottledFetch.Engine
             if (!outcome.Succeeded)
             {
                 KeepOrDelete(item);
-                return Failed(request, finalPath, outcome.Error!, item.Attempts, item.FirstRequestAt ?? started);
+                return Failed(item, outcome.Error!, item.FirstRequestAt ?? started);
             }
 
-            return Finish(item, finalPath, outcome, item.FirstRequestAt ?? started);
+            return Finish(item, item.FirstRequestAt ?? started);
         }
 
-        private DownloadEvent Finish(ItemState item, string finalPath, AttemptOutcome outcome, long started)
+        // A part is continued only with what identifies its version; without it, it starts over.
+        private void OpenForResume(ItemState item)
+        {
+            var part = item.Part;
+            if (!part.IsOpen && !Store(part, p => p.OpenExisting()))
+            {
+                return;
+            }
+
+            if (!item.MovedFromFinal)
+            {
+                item.Validator = ResumeValidator.Read(part.PartPath);
+            }
+
+            if (item.Validator == null || part.Length == 0)
+            {
+                Store(part, p =>
+                {
+                    p.Restart();
+                    return true;
+                });
+                item.Validator = null;
+                return;
+            }
+
+            item.AcceptsRanges = true;
+        }
+
+        private DownloadEvent Finish(ItemState item, long started)
         {
             var request = item.Request;
             var part = item.Part;
-            if (!part.IsOpen && !File.Exists(part.PartPath))
+            if (!part.IsOpen)
             {
-                part.Open(append: false); // an empty body still makes a file
+                Store(part, p =>
+                {
+                    p.Create(); // an empty body still makes a file
+                    return true;
+                });
             }
 
-            part.Close();
-            var target = finalPath;
-            if (request.OutFile == null && SafeFileName.Reduce(outcome.ServerFileName) is string serverName)
+            if (!item.FinalClaimed && ClaimName(item, null) is DownloadError collision)
             {
-                try
-                {
-                    target = TargetPath.InFolder(Path.GetDirectoryName(finalPath)!, serverName);
-                }
-                catch (ArgumentException)
-                {
-                    target = finalPath;
-                }
-
-                if (!PathsEqual(target, finalPath) && !claims.TryClaim(target))
-                {
-                    part.Delete();
-                    return Failed(request, target, new DownloadError(DownloadErrorKind.NameCollision, $"'{request.Uri}' is named '{serverName}' by the server, which an earlier item of this batch already wrote; nothing was overwritten."), item.Attempts, started);
-                }
+                part.Delete();
+                return Failed(item, collision, started);
             }
 
+            var target = item.FinalPath;
             if (request.ExpectedHash != null)
             {
-                var actual = Sha256(part.PartPath);
+                var actual = part.Sha256();
                 if (!string.Equals(actual, request.ExpectedHash, StringComparison.OrdinalIgnoreCase))
                 {
                     part.Delete();
                     ResumeValidator.Delete(part.PartPath);
-                    return Failed(request, target, new DownloadError(DownloadErrorKind.HashMismatch, $"'{request.Uri}' has SHA-256 {actual}, not the expected {request.ExpectedHash}; the file was not kept."), item.Attempts, started);
+                    return Failed(item, new DownloadError(DownloadErrorKind.HashMismatch, $"'{request.Uri}' has SHA-256 {actual}, not the expected {request.ExpectedHash}; the file was not kept."), started);
                 }
             }
 
-            if (options.ExistingFiles == ExistingFileMode.Skip && !PathsEqual(target, finalPath) && File.Exists(target))
+            var planned = part.FinalPath;
+            if (options.ExistingFiles == ExistingFileMode.Skip && !PathClaims.SamePath(target, planned) && File.Exists(target))
             {
                 part.Delete();
-                return Finished(request, new DownloadResult(request.Uri, target, DownloadStatus.Skipped, outcome.StatusCode, new FileInfo(target).Length, item.Attempts, Elapsed(started), null));
+                ResumeValidator.Delete(part.PartPath);
+                return Finished(request, new DownloadResult(request.Uri, target, DownloadStatus.Skipped, item.LastStatusCode, new FileInfo(target).Length, item.Attempts, Elapsed(started), null, request.Input));
             }
 
-            var length = part.Length > 0 ? part.Length : new FileInfo(part.PartPath).Length;
+            if (item.ServerModified is DateTimeOffset modified)
+            {
+                part.SetModified(modified);
+            }
+
+            var length = part.Length;
             try
             {
-                part.MoveIntoPlace(target, overwrite: options.ExistingFiles == ExistingFileMode.Overwrite || (options.Resume && PathsEqual(target, finalPath)));
+                part.MoveIntoPlace(target, overwrite: options.ExistingFiles == ExistingFileMode.Overwrite || (options.Resume && PathClaims.SamePath(target, planned)));
             }
             catch (FileExistsException e)
             {
                 part.Delete();
-                return Failed(request, target, new DownloadError(DownloadErrorKind.ResourceExists, $"'{e.Path}' already exists; '{request.Uri}' was not kept. Use -Force to replace it or -SkipExisting to keep it."), item.Attempts, started);
+                ResumeValidator.Delete(part.PartPath);
+                return Failed(item, new DownloadError(DownloadErrorKind.ResourceExists, $"'{e.Path}' already exists; '{request.Uri}' was not kept."), started);
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
                 part.Delete();
-                return Failed(request, target, new DownloadError(DownloadErrorKind.WriteFailed, $"Cannot move '{part.PartPath}' to '{target}': {e.Message}", e), item.Attempts, started);
+                ResumeValidator.Delete(part.PartPath);
+                return Failed(item, new DownloadError(DownloadErrorKind.WriteFailed, $"'{request.Uri}' could not be saved as '{target}': {e.Message}", e), started);
             }
 
             if (options.Resume)
@@ -234,18 +283,77 @@ namespace ThrottledFetch.Engine
                 ResumeValidator.Delete(part.PartPath);
             }
 
-            return Finished(request, new DownloadResult(request.Uri, target, DownloadStatus.Completed, outcome.StatusCode, length, item.Attempts, Elapsed(started), null));
+            return Finished(request, new DownloadResult(request.Uri, target, DownloadStatus.Completed, item.LastStatusCode, length, item.Attempts, Elapsed(started), null, request.Input));
+        }
+
+        /// <summary>
+        /// Claims the item's final name once it is known: the server's name (Content-Disposition) when the
+        /// user gave no OutFile, else the planned one. Null when the name is now this item's.
+        /// </summary>
+        private DownloadError? ClaimName(ItemState item, string? serverFileName)
+        {
+            if (item.FinalClaimed)
+            {
+                return null;
+            }
+
+            var planned = item.Part.FinalPath;
+            var target = planned;
+            if (item.Request.OutFile == null && SafeFileName.FromServer(serverFileName) is string serverName)
+            {
+                try
+                {
+                    target = TargetPath.InFolder(Path.GetDirectoryName(planned)!, serverName);
+                }
+                catch (ArgumentException)
+                {
+                    target = planned;
+                }
+            }
+
+            if (!claims.TryClaimFinal(target))
+            {
+                return new DownloadError(DownloadErrorKind.NameCollision, $"'{item.Request.Uri}' would be saved as '{target}', a name another item of this batch writes; nothing was overwritten.", null, item.LastStatusCode);
+            }
+
+            item.FinalPath = target;
+            item.Progress.Path = target;
+            item.FinalClaimed = true;
+            return null;
+        }
+
+        // A repeat is fetched once: its result follows the original's.
+        private DownloadEvent Repeat(DownloadRequest request, string plannedPath, RepeatedItems.Earlier earlier, long started)
+        {
+            var original = earlier.Result;
+            if (earlier.Succeeded)
+            {
+                verbose($"'{request.Uri}' repeats an earlier item of this batch; it was fetched once.");
+                var path = original?.Path ?? plannedPath;
+                var length = original?.Length ?? LengthOrZero(path);
+                return Finished(request, new DownloadResult(request.Uri, path, DownloadStatus.Skipped, original?.StatusCode, length, 0, Elapsed(started), null, request.Input));
+            }
+
+            var error = new DownloadError(
+                DownloadErrorKind.RepeatOfFailed,
+                $"'{request.Uri}' repeats an earlier item of this batch, which failed" + (original?.Error != null ? ": " + original.Error : "; see its error."),
+                null,
+                original?.StatusCode);
+            var failed = new DownloadResult(request.Uri, original?.Path ?? plannedPath, DownloadStatus.Failed, error.StatusCode, 0, 0, Elapsed(started), error.Message, request.Input);
+            return DownloadEvent.Finished(request, failed, error);
         }
 
         private void KeepOrDelete(ItemState item)
         {
+            var part = item.Part;
             if (item.MovedFromFinal && !item.PartChanged)
             {
                 // Nothing was added: give the user's file back its name, as if nothing had happened.
-                item.Part.Close();
+                part.Close();
                 try
                 {
-                    File.Move(item.Part.PartPath, item.Part.FinalPath);
+                    File.Move(part.PartPath, part.FinalPath);
+                    ResumeValidator.Delete(part.PartPath);
                     return;
                 }
                 catch (IOException)
@@ -253,15 +361,15 @@ namespace ThrottledFetch.Engine
                 }
             }
 
-            if (options.Resume && item.Part.Length > 0)
+            if (options.Resume && part.Length > 0)
             {
-                item.Part.Close();
-                ResumeValidator.Write(item.Part.PartPath, item.Validator);
+                // Kept with the validator written before its first byte (or none, and then restarted next time).
+                part.Close();
                 return;
             }
 
-            item.Part.Delete();
-            ResumeValidator.Delete(item.Part.PartPath);
+            part.Delete();
+            ResumeValidator.Delete(part.PartPath);
         }
 
         private bool RefusesAuthentication(Uri uri) =>
@@ -271,42 +379,60 @@ namespace ThrottledFetch.Engine
 
         private DownloadEvent Failed(DownloadRequest request, string? path, DownloadError error, int attempts, long started)
         {
-            var result = new DownloadResult(request.Uri, path, DownloadStatus.Failed, error.StatusCode, 0, attempts, Elapsed(started), error.Message);
+            var result = new DownloadResult(request.Uri, path, DownloadStatus.Failed, error.StatusCode, 0, attempts, Elapsed(started), error.Message, request.Input);
             return DownloadEvent.Finished(request, result, error);
+        }
+
+        // A response that came is named in the result, whatever failed after it (a write, a rename).
+        private DownloadEvent Failed(ItemState item, DownloadError error, long started)
+        {
+            var status = error.StatusCode ?? item.LastStatusCode;
+            var result = new DownloadResult(item.Request.Uri, item.FinalPath, DownloadStatus.Failed, status, 0, item.Attempts, Elapsed(started), error.Message, item.Request.Input);
+            return DownloadEvent.Finished(item.Request, result, error);
         }
 
         private static DownloadEvent Finished(DownloadRequest request, DownloadResult result) => DownloadEvent.Finished(request, result);
 
         private TimeSpan Elapsed(long started) => options.TimeProvider.GetElapsedTime(started);
 
-        // Attributes are -1 when nothing is there; the stat is cached for Exists and Length.
-        private static bool IsFolder(FileInfo info)
+        // Attributes are -1 when nothing is there; on Unix the lstat marks a symbolic link ReparsePoint.
+        private static FileAttributes? AttributesOf(FileInfo info)
         {
             try
             {
                 var attributes = info.Attributes;
-                return (int)attributes != -1 && (attributes & FileAttributes.Directory) != 0;
+                return (int)attributes == -1 ? (FileAttributes?)null : attributes;
             }
             catch (IOException)
             {
-                return false;
+                return null;
             }
         }
 
-        private static bool PathsEqual(string a, string b) => string.Equals(a, b, PathClaims.Comparison);
-
-        private static string Sha256(string path)
+        private static long LengthOrZero(string path)
         {
-            using var sha = SHA256.Create();
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 128 * 1024);
-            var hash = sha.ComputeHash(stream);
-            var builder = new System.Text.StringBuilder(hash.Length * 2);
-            foreach (var b in hash)
+            try
             {
-                builder.Append(b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
+                var info = new FileInfo(path);
+                return info.Exists ? info.Length : 0;
             }
+            catch (IOException)
+            {
+                return 0;
+            }
+        }
 
-            return builder.ToString();
+        // File errors are wrapped so that the item fails as a write failure naming its URL.
+        private static bool Store(PartialFile part, Func<PartialFile, bool> action)
+        {
+            try
+            {
+                return action(part);
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                throw new PartFileException(part.PartPath, e);
+            }
         }
     }
 }

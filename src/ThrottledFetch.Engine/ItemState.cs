@@ -1,3 +1,4 @@
+using System;
 using ThrottledFetch.Engine.Files;
 
 namespace ThrottledFetch.Engine
@@ -5,12 +6,14 @@ namespace ThrottledFetch.Engine
     /// <summary>What one item carries from attempt to attempt.</summary>
     internal sealed class ItemState
     {
-        public ItemState(DownloadRequest request, string hostKey, PartialFile part, TransferProgress progress)
+        public ItemState(DownloadRequest request, string hostKey, PartialFile part, TransferProgress progress, Func<ItemState, string?, DownloadError?> claimName)
         {
             Request = request;
             HostKey = hostKey;
             Part = part;
             Progress = progress;
+            ClaimName = claimName;
+            FinalPath = part.FinalPath;
         }
 
         public DownloadRequest Request { get; }
@@ -21,6 +24,15 @@ namespace ThrottledFetch.Engine
 
         public TransferProgress Progress { get; }
 
+        /// <summary>Called when response headers arrive with the server's name (or none): claims the final name.</summary>
+        public Func<ItemState, string?, DownloadError?> ClaimName { get; }
+
+        /// <summary>Where the file goes: the planned path, or the server's name once claimed.</summary>
+        public string FinalPath { get; set; }
+
+        /// <summary>The final name is claimed against every other item of the batch.</summary>
+        public bool FinalClaimed { get; set; }
+
         public int Attempts { get; set; }
 
         public int? LastStatusCode { get; set; }
@@ -28,8 +40,11 @@ namespace ThrottledFetch.Engine
         /// <summary>When the first request got its slot: the result's Duration counts from here, not from the queue.</summary>
         public long? FirstRequestAt { get; set; }
 
-        /// <summary>The ETag or Last-Modified of the body in the part file, for If-Range.</summary>
-        public string? Validator { get; set; }
+        /// <summary>What identifies the version of the body in the part file (If-Range, or the total length).</summary>
+        public ResumeValidator? Validator { get; set; }
+
+        /// <summary>The server's Last-Modified for the body, given to the saved file.</summary>
+        public DateTimeOffset? ServerModified { get; set; }
 
         /// <summary>The server said it serves byte ranges for this body.</summary>
         public bool AcceptsRanges { get; set; }
@@ -41,6 +56,6 @@ namespace ThrottledFetch.Engine
         public bool PartChanged { get; set; }
 
         /// <summary>The part file may be continued on the next attempt (a resumed run or an earlier attempt).</summary>
-        public bool CanContinue => AcceptsRanges && Part.Length > 0;
+        public bool CanContinue => AcceptsRanges && Validator != null && Part.Length > 0;
     }
 }

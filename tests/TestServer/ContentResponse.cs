@@ -7,7 +7,7 @@ namespace ThrottledFetch.Testing;
 /// Sets status and headers for a /bytes-style response: validators, Accept-Ranges, and
 /// Range/If-Range handling. Shared by every endpoint that serves test content.
 /// </summary>
-internal static class ContentResponse
+public static class ContentResponse
 {
     public const string LastModified = "Tue, 01 Jan 2030 00:00:00 GMT";
 
@@ -16,7 +16,7 @@ internal static class ContentResponse
     /// already complete (a 416 with no body).
     /// Query options: seed, ranges=0 (no range support), etag=0 (no ETag), type (Content-Type).
     /// </summary>
-    public static BodyPlan? Prepare(HttpContext context, long size)
+    internal static BodyPlan? Prepare(HttpContext context, long size)
     {
         int seed = RequestArgs.QueryInt(context, "seed", 0);
         bool ranges = RequestArgs.QueryFlag(context, "ranges");

@@ -9,15 +9,11 @@ namespace ThrottledFetch.Engine.Files
     /// <summary>
     /// The Linux fast path for many small files: .NET's own open adds fstatfs, an advisory lock and its
     /// unlock, a truncate and a seek, and its no-replace move adds four lstat calls. Here a part file costs
-    /// open / write / close / rename. Any surprise (another libc, a file system without RENAME_NOREPLACE)
+    /// open / write / close / rename (the open is NoFollowFile's). Any surprise (another libc, a file system without RENAME_NOREPLACE)
     /// falls back to the portable calls.
     /// </summary>
     internal static class LinuxFile
     {
-        private const int OWronly = 0x1;
-        private const int OCreat = 0x40;
-        private const int OTrunc = 0x200;
-        private const int OCloexec = 0x80000;
         private const int AtFdCwd = -100;
         private const uint RenameNoReplace = 1;
         private const int ENOENT = 2;
@@ -31,18 +27,6 @@ namespace ThrottledFetch.Engine.Files
             RuntimeInformation.IsOSPlatform(OSPlatform.Linux)
             && (RuntimeInformation.ProcessArchitecture == Architecture.X64 || RuntimeInformation.ProcessArchitecture == Architecture.Arm64)
             && Environment.GetEnvironmentVariable("THROTTLEDFETCH_PORTABLE_FILES") == null;
-
-        /// <summary>Creates or truncates the file for writing.</summary>
-        public static SafeFileHandle Create(string path)
-        {
-            var fd = Open(path, OWronly | OCreat | OTrunc | OCloexec, Convert.ToInt32("666", 8));
-            if (fd < 0)
-            {
-                throw Error(Marshal.GetLastPInvokeError(), path);
-            }
-
-            return new SafeFileHandle((IntPtr)fd, ownsHandle: true);
-        }
 
         /// <summary>Renames atomically; without <paramref name="overwrite"/> an existing target is kept.</summary>
         public static void Move(string source, string target, bool overwrite)
@@ -100,9 +84,6 @@ namespace ThrottledFetch.Engine.Files
                 default: return new IOException(message, errno);
             }
         }
-
-        [DllImport("libc", EntryPoint = "open", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false)]
-        private static extern int Open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, int mode);
 
         [DllImport("libc", EntryPoint = "rename", SetLastError = true)]
         private static extern int Rename([MarshalAs(UnmanagedType.LPUTF8Str)] string oldPath, [MarshalAs(UnmanagedType.LPUTF8Str)] string newPath);

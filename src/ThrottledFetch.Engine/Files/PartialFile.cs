@@ -1,82 +1,75 @@
 using System;
 using System.IO;
-#if NET8_0_OR_GREATER
+using System.Security.Cryptography;
 using Microsoft.Win32.SafeHandles;
-#endif
 
 namespace ThrottledFetch.Engine.Files
 {
     /// <summary>
-    /// The body of one item on its way to disk: written to "&lt;name&gt;.part" beside the final file and
-    /// moved into place only when complete. The one type that touches the file system per item, so its
-    /// platform path can be tuned on its own (on .NET 8+ a raw handle: open, write, close, rename).
+    /// The body of one item on its way to disk: written to "&lt;planned name&gt;.&lt;tag&gt;.part" beside the
+    /// planned file (the tag from the URL, so two URLs with one planned name never share a part) and moved
+    /// into place only when complete. The one type that touches the file system per item, so its platform
+    /// path can be tuned on its own. Every open goes through <see cref="NoFollowFile"/>: never through a link.
     /// </summary>
     internal sealed class PartialFile : IDisposable
     {
-#if NET8_0_OR_GREATER
         private SafeFileHandle? handle;
-#else
+#if !NET8_0_OR_GREATER
         private FileStream? stream;
 #endif
 
-        public PartialFile(string finalPath)
+        public PartialFile(string plannedPath, Uri uri)
         {
-            FinalPath = finalPath;
-            PartPath = TargetPath.PartOf(finalPath);
+            FinalPath = plannedPath;
+            PartPath = plannedPath + "." + Fingerprints.PartTag(uri) + TargetPath.PartSuffix;
         }
 
         public string FinalPath { get; private set; }
 
-        public string PartPath { get; private set; }
+        public string PartPath { get; }
 
         /// <summary>Bytes in the part file.</summary>
         public long Length { get; private set; }
 
-        public bool IsOpen
-        {
-#if NET8_0_OR_GREATER
-            get { return handle != null; }
-#else
-            get { return stream != null; }
-#endif
-        }
+        public bool IsOpen => handle != null;
 
-        /// <summary>Length of a part file left by an earlier run, or 0.</summary>
-        public long ExistingLength()
-        {
-            var info = new FileInfo(PartPath);
-            return info.Exists ? info.Length : 0;
-        }
-
-        /// <summary>Opens the part file: appending to what is there when <paramref name="append"/>, else empty.</summary>
-        public void Open(bool append)
+        /// <summary>Opens the part an earlier run left, to continue it; false (and nothing open) when there is none.</summary>
+        public bool OpenExisting()
         {
             Close();
+            var existing = NoFollowFile.OpenExisting(PartPath);
+            if (existing == null)
+            {
+                return false;
+            }
+
+            Attach(existing);
+#if NET8_0_OR_GREATER
+            Length = RandomAccess.GetLength(existing);
+#else
+            Length = stream!.Length;
+#endif
+            return true;
+        }
+
+        /// <summary>Creates the part file empty, replacing whatever held its name (never writing through it).</summary>
+        public void Create()
+        {
+            Close();
+            SafeFileHandle created;
             try
             {
-                OpenFile(append);
+                created = NoFollowFile.CreateNew(PartPath);
             }
             catch (DirectoryNotFoundException)
             {
                 // Folders are made only when missing: one failed open is cheaper than a mkdir per file.
                 Directory.CreateDirectory(Path.GetDirectoryName(PartPath)!);
-                OpenFile(append);
+                created = NoFollowFile.CreateNew(PartPath);
             }
-        }
 
-        private void OpenFile(bool append)
-        {
-            var mode = append ? FileMode.OpenOrCreate : FileMode.Create;
-#if NET8_0_OR_GREATER
-            handle = !append && LinuxFile.IsAvailable
-                ? LinuxFile.Create(PartPath)
-                : File.OpenHandle(PartPath, mode, FileAccess.Write, FileShare.Read);
-            Length = append ? RandomAccess.GetLength(handle) : 0;
-#else
-            stream = new FileStream(PartPath, mode, FileAccess.Write, FileShare.Read, 1);
-            Length = append ? stream.Length : 0;
-            stream.Position = Length;
-#endif
+            Attach(created);
+            Length = 0;
         }
 
         public void Write(byte[] buffer, int count)
@@ -101,15 +94,59 @@ namespace ThrottledFetch.Engine.Files
             Length = 0;
         }
 
+        /// <summary>The SHA-256 of what the part holds, read through the open handle (not by name again).</summary>
+        public string Sha256()
+        {
+            using var sha = SHA256.Create();
+            var buffer = new byte[128 * 1024];
+            long offset = 0;
+            while (offset < Length)
+            {
+#if NET8_0_OR_GREATER
+                var read = RandomAccess.Read(handle!, buffer, offset);
+#else
+                stream!.Position = offset;
+                var read = stream.Read(buffer, 0, buffer.Length);
+#endif
+                if (read <= 0)
+                {
+                    break;
+                }
+
+                sha.TransformBlock(buffer, 0, read, null, 0);
+                offset += read;
+            }
+
+            sha.TransformFinalBlock(buffer, 0, 0);
+            return Hex(sha.Hash!);
+        }
+
+        /// <summary>Gives the file the server's Last-Modified (curl -R, wget), through the handle.</summary>
+        public void SetModified(DateTimeOffset modified)
+        {
+            try
+            {
+#if NET8_0_OR_GREATER
+                File.SetLastWriteTimeUtc(handle!, modified.UtcDateTime);
+#else
+                stream!.Flush();
+                File.SetLastWriteTimeUtc(PartPath, modified.UtcDateTime);
+#endif
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is ArgumentException)
+            {
+                // A time the file system cannot hold is not worth failing a download for.
+            }
+        }
+
         public void Close()
         {
-#if NET8_0_OR_GREATER
-            handle?.Dispose();
-            handle = null;
-#else
+#if !NET8_0_OR_GREATER
             stream?.Dispose();
             stream = null;
 #endif
+            handle?.Dispose();
+            handle = null;
         }
 
         /// <summary>Closes and removes the part file; a file that is already gone is fine.</summary>
@@ -129,8 +166,9 @@ namespace ThrottledFetch.Engine.Files
         }
 
         /// <summary>
-        /// Closes the part file and renames it to <paramref name="finalPath"/>. Without
-        /// <paramref name="overwrite"/> an existing file is kept and <see cref="FileExistsException"/> thrown.
+        /// Closes the part file and renames it to <paramref name="finalPath"/> (a rename never follows a link
+        /// at the target: it replaces the name). Without <paramref name="overwrite"/> an existing file is kept
+        /// and <see cref="FileExistsException"/> thrown.
         /// </summary>
         public void MoveIntoPlace(string finalPath, bool overwrite)
         {
@@ -166,5 +204,25 @@ namespace ThrottledFetch.Engine.Files
         }
 
         public void Dispose() => Close();
+
+        private void Attach(SafeFileHandle opened)
+        {
+            handle = opened;
+#if !NET8_0_OR_GREATER
+            stream = new FileStream(opened, FileAccess.ReadWrite, 1);
+            stream.Position = stream.Length;
+#endif
+        }
+
+        private static string Hex(byte[] hash)
+        {
+            var builder = new System.Text.StringBuilder(hash.Length * 2);
+            foreach (var b in hash)
+            {
+                builder.Append(b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            return builder.ToString();
+        }
     }
 }

@@ -5,8 +5,10 @@ using System.Runtime.InteropServices;
 namespace ThrottledFetch.Engine.Files
 {
     /// <summary>
-    /// Final paths already taken by this batch, so two items never write one file. Stores a 64-bit
-    /// hash per path rather than the string, to keep memory small for very long lists.
+    /// The names the items of one batch write, so that no item writes another's file. A final name, once
+    /// claimed, stays claimed for the whole batch (as a 64-bit fingerprint, so long lists stay small). A
+    /// part file (and its validator) is claimed while its item is live: it exists only then. A final name
+    /// that meets a live part, or a part that meets a claimed final name, is refused too.
     /// </summary>
     internal sealed class PathClaims
     {
@@ -15,38 +17,52 @@ namespace ThrottledFetch.Engine.Files
                 ? StringComparison.OrdinalIgnoreCase
                 : StringComparison.Ordinal;
 
-        private readonly HashSet<ulong> claimed = new HashSet<ulong>();
+        private static readonly StringComparer Comparer =
+            Comparison == StringComparison.OrdinalIgnoreCase ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
 
-        /// <summary>True when the path was free and is now claimed.</summary>
-        public bool TryClaim(string fullPath)
+        private readonly FingerprintSet finals = new FingerprintSet();
+        private readonly HashSet<string> liveParts = new HashSet<string>(Comparer);
+
+        public static bool SamePath(string a, string b) => string.Equals(a, b, Comparison);
+
+        /// <summary>Claims an item's part file (and so its validator) for as long as the item is live.</summary>
+        public bool TryClaimPart(string partPath)
         {
-            var key = Hash(fullPath);
-            lock (claimed)
+            lock (liveParts)
             {
-                return claimed.Add(key);
+                if (finals.Contains(Fingerprint(partPath)) || finals.Contains(Fingerprint(ResumeValidator.PathOf(partPath))))
+                {
+                    return false;
+                }
+
+                return liveParts.Add(partPath);
             }
         }
 
-        public void Release(string fullPath)
+        public void ReleasePart(string partPath)
         {
-            var key = Hash(fullPath);
-            lock (claimed)
+            lock (liveParts)
             {
-                claimed.Remove(key);
+                liveParts.Remove(partPath);
             }
         }
 
-        private static ulong Hash(string path)
+        /// <summary>True when no other item of the batch writes this name; it is then this item's for good.</summary>
+        public bool TryClaimFinal(string finalPath)
         {
-            // FNV-1a over UTF-16 code units, case-folded where the file system ignores case.
-            var text = Comparison == StringComparison.OrdinalIgnoreCase ? path.ToUpperInvariant() : path;
-            var hash = 14695981039346656037UL;
-            foreach (var c in text)
+            lock (liveParts)
             {
-                hash = (hash ^ c) * 1099511628211UL;
-            }
+                if (liveParts.Contains(finalPath) || (ResumeValidator.IsValidatorPath(finalPath, out var part) && liveParts.Contains(part)))
+                {
+                    return false;
+                }
 
-            return hash;
+                return finals.Add(Fingerprint(finalPath));
+            }
         }
+
+        /// <summary>A 64-bit fingerprint of a path, case-folded where the file system ignores case.</summary>
+        public static ulong Fingerprint(string path) =>
+            Fingerprints.Of(Comparison == StringComparison.OrdinalIgnoreCase ? path.ToUpperInvariant() : path);
     }
 }

@@ -1,11 +1,12 @@
 using System;
+using System.Globalization;
 using System.Text;
 
 namespace ThrottledFetch.Engine.Files
 {
     /// <summary>
     /// Reduces a name that came from a URL or a server to a bare name that is safe on Windows and Unix:
-    /// only the last segment (both '/' and '\' separate), no control characters or characters Windows
+    /// only the last segment (both '/' and '\' separate), no control or invisible format characters, none Windows
     /// forbids, no "." or "..", no trailing dots or spaces, no reserved device names.
     /// </summary>
     public static class SafeFileName
@@ -20,12 +21,20 @@ namespace ThrottledFetch.Engine.Files
             "COM\u00b9", "COM\u00b2", "COM\u00b3", "LPT\u00b9", "LPT\u00b2", "LPT\u00b3",
         };
 
-        // Bytes, not characters: Linux and macOS allow 255 bytes of UTF-8 per name, and ".part"
-        // plus ".validator" must still fit after it.
+        // Bytes, not characters: Linux and macOS allow 255 bytes of UTF-8 per name, and the part
+        // suffix ".<8 hex>.part" plus ".validator" (24 bytes) must still fit after it.
         private const int MaxNameBytes = 200;
 
         /// <summary>Returns a safe bare name, or null when nothing usable is left.</summary>
-        public static string? Reduce(string? name)
+        public static string? Reduce(string? name) => Reduce(name, chosenByServer: false);
+
+        /// <summary>
+        /// A name the server chose (Content-Disposition): as <see cref="Reduce(string?)"/>, and it never starts
+        /// with a dot, so a server cannot plant ".bashrc" or ".profile" in the user's folder.
+        /// </summary>
+        public static string? FromServer(string? name) => Reduce(name, chosenByServer: true);
+
+        private static string? Reduce(string? name, bool chosenByServer)
         {
             if (string.IsNullOrEmpty(name))
             {
@@ -42,7 +51,14 @@ namespace ThrottledFetch.Engine.Files
             var builder = new StringBuilder(text.Length);
             foreach (var c in text)
             {
-                if (c < 32 || c == 127 || c == '<' || c == '>' || c == ':' || c == '"' || c == '|' || c == '?' || c == '*')
+                if (char.GetUnicodeCategory(c) == UnicodeCategory.Format)
+                {
+                    // Bidirectional overrides and other invisible characters disguise a name
+                    // ("invoice\u202Efdp.exe" shows as "invoiceexe.pdf"): dropped.
+                    continue;
+                }
+
+                if (c < 32 || (c >= 127 && c < 160) || c == '<' || c == '>' || c == ':' || c == '"' || c == '|' || c == '?' || c == '*')
                 {
                     builder.Append('_');
                 }
@@ -52,7 +68,13 @@ namespace ThrottledFetch.Engine.Files
                 }
             }
 
-            var result = Shorten(builder.ToString().Trim().TrimEnd('.', ' '));
+            var reduced = builder.ToString().Trim();
+            if (chosenByServer)
+            {
+                reduced = reduced.TrimStart('.', ' ');
+            }
+
+            var result = Shorten(reduced.TrimEnd('.', ' '));
             if (result.Length == 0 || result == "." || result == "..")
             {
                 return null;

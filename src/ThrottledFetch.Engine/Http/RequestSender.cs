@@ -48,9 +48,10 @@ namespace ThrottledFetch.Engine.Http
                 if (item.CanContinue)
                 {
                     request.Headers.Range = new RangeHeaderValue(item.Part.Length, null);
-                    if (item.Validator != null)
+                    // Parsed, not passed raw: a validator file is read from a folder others may write to.
+                    if (item.Validator?.IfRange is string ifRange && RangeConditionHeaderValue.TryParse(ifRange, out var condition))
                     {
-                        request.Headers.TryAddWithoutValidation("If-Range", item.Validator);
+                        request.Headers.IfRange = condition;
                     }
                 }
 

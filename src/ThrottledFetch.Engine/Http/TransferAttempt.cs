@@ -5,6 +5,7 @@ using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Threading;
 using System.Threading.Tasks;
+using ThrottledFetch.Engine.Files;
 using ThrottledFetch.Engine.Retry;
 
 namespace ThrottledFetch.Engine.Http
@@ -43,13 +44,14 @@ namespace ThrottledFetch.Engine.Http
                     }
 
                     response = sent.Response!;
-                    if ((int)response.StatusCode != 416 || !item.CanContinue || response.Content.Headers.ContentRange?.Length == item.Part.Length)
+                    if (!MustAskForWholeBody(item, response))
                     {
                         break;
                     }
 
-                    // The part does not fit the server's body (longer, or another version): ask once more,
-                    // for the whole body, in this same attempt; the part is replaced only when it arrives.
+                    // The part does not fit the server's body (longer, another version, or a 206 whose total
+                    // is not the recorded one): ask once more, for the whole body, in this same attempt; the
+                    // part is replaced only when it arrives.
                     response.Dispose();
                     response = null;
                     item.AcceptsRanges = false;
@@ -90,28 +92,40 @@ namespace ThrottledFetch.Engine.Http
             var part = item.Part;
             var partial = response.StatusCode == System.Net.HttpStatusCode.PartialContent;
             var range = response.Content.Headers.ContentRange;
-            if (!part.IsOpen)
-            {
-                Store(part, p => p.Open(append: partial));
-            }
-
-            if (partial && (range?.From != part.Length))
+            if (partial && (!item.CanContinue || range?.From != part.Length))
             {
                 // Not the range we asked for: start over without one.
-                Store(part, p => p.Restart());
                 item.AcceptsRanges = false;
-                return AttemptOutcome.Failure(new DownloadError(DownloadErrorKind.IncompleteBody, $"'{item.Request.Uri}' answered a different byte range than asked."), transient: true);
+                return AttemptOutcome.Failure(new DownloadError(DownloadErrorKind.IncompleteBody, $"'{item.Request.Uri}' answered a different byte range than asked.", null, (int)response.StatusCode), transient: true);
             }
 
-            if (!partial && part.Length > 0)
+            // The final name is known now (the server's, without an OutFile): claim it before any byte is kept.
+            if (item.ClaimName(item, ContentDisposition.FileName(response)) is DownloadError collision)
+            {
+                return AttemptOutcome.Failure(collision, transient: false);
+            }
+
+            var total = partial ? range?.Length : response.Content.Headers.ContentLength;
+            if (!part.IsOpen)
+            {
+                Store(part, p => p.Create());
+            }
+            else if (!partial && part.Length > 0)
             {
                 Store(part, p => p.Restart());
                 item.PartChanged = true;
             }
 
+            // Before the first body byte: what identifies this version, so that a part left behind (even by
+            // a killed process) is continued only with this same version.
             item.AcceptsRanges = response.Headers.AcceptRanges.Contains("bytes") || partial;
-            item.Validator = Validator(response) ?? (partial ? item.Validator : null);
-            var total = partial ? range?.Length : response.Content.Headers.ContentLength;
+            item.Validator = new ResumeValidator(Validator(response) ?? (partial ? item.Validator?.IfRange : null), total ?? (partial ? item.Validator?.TotalLength : null));
+            item.ServerModified = response.Content.Headers.LastModified;
+            if (options.Resume)
+            {
+                Store(part, p => ResumeValidator.Write(p.PartPath, item.Validator));
+            }
+
             item.Progress.SetTotal(total ?? -1);
             item.Progress.SetReceived(part.Length);
 
@@ -134,7 +148,7 @@ namespace ThrottledFetch.Engine.Http
                     }
                     catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
                     {
-                        throw new Files.PartFileException(part.PartPath, e);
+                        throw new PartFileException(part.PartPath, e);
                     }
 
                     item.Progress.SetReceived(part.Length);
@@ -153,7 +167,7 @@ namespace ThrottledFetch.Engine.Http
                     transient: true);
             }
 
-            return AttemptOutcome.Success((int)response.StatusCode, ContentDisposition.FileName(response));
+            return AttemptOutcome.Success((int)response.StatusCode, null);
         }
 
         private async Task<AttemptOutcome> StatusFailureAsync(ItemState item, HttpResponseMessage response, CancellationTokenSource stall)
@@ -187,7 +201,7 @@ namespace ThrottledFetch.Engine.Http
         }
 
         // File errors are wrapped so that every IOException left over is the network's.
-        private static void Store(Files.PartialFile part, Action<Files.PartialFile> action)
+        private static void Store(PartialFile part, Action<PartialFile> action)
         {
             try
             {
@@ -195,7 +209,26 @@ namespace ThrottledFetch.Engine.Http
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
-                throw new Files.PartFileException(part.PartPath, e);
+                throw new PartFileException(part.PartPath, e);
+            }
+        }
+
+        private static bool MustAskForWholeBody(ItemState item, HttpResponseMessage response)
+        {
+            if (!item.CanContinue)
+            {
+                return false;
+            }
+
+            var range = response.Content.Headers.ContentRange;
+            switch ((int)response.StatusCode)
+            {
+                case 416:
+                    return range?.Length != item.Part.Length;
+                case 206:
+                    return range?.From != item.Part.Length || !item.Validator!.Accepts(range?.Length);
+                default:
+                    return false;
             }
         }
 

@@ -34,10 +34,11 @@ public sealed class CancelTests : IAsyncLifetime
         options.Limit = 3;
         options.Resume = resume;
         using var runner = new BatchRunner(options);
-        var parts = Enumerable.Range(0, 3).Select(i => _folder.File($"c{i}.bin.part")).ToArray();
-        for (var i = 0; i < 5; i++) // three in flight, two waiting at the gate
+        var urls = Enumerable.Range(0, 5).Select(i => _server.Url($"hold/c/{Size}/c{i}.bin?seed={i}")).ToArray();
+        var parts = Enumerable.Range(0, 3).Select(i => PartFiles.Of(_folder.File($"c{i}.bin"), urls[i])).ToArray();
+        foreach (var url in urls) // three in flight, two waiting at the gate
         {
-            runner.Post(new DownloadRequest(_server.Url($"hold/c/{Size}/c{i}.bin?seed={i}")));
+            runner.Post(new DownloadRequest(url));
         }
 
         // The server sends half of each body and holds the rest: wait until every half is on disk.
@@ -56,7 +57,7 @@ public sealed class CancelTests : IAsyncLifetime
             for (var i = 0; i < 3; i++)
             {
                 FileAssert.Prefix(parts[i], Length(parts[i]), i);
-                Assert.Equal("\"s" + i + "-200000\"", File.ReadAllText(parts[i] + ".validator"));
+                Assert.Equal("if-range: \"s" + i + "-200000\"\nlength: 200000\n", File.ReadAllText(parts[i] + ".validator"));
             }
 
             Assert.DoesNotContain(_folder.Files(), f => !f.Contains(".part", StringComparison.Ordinal));
@@ -74,7 +75,7 @@ public sealed class CancelTests : IAsyncLifetime
         var options = Options();
         options.Resume = true;
         var uri = _server.Url($"hold/r/{Size}/c.bin?seed=4");
-        var part = _folder.File("c.bin.part");
+        var part = PartFiles.Of(_folder.File("c.bin"), uri);
         using (var runner = new BatchRunner(options))
         {
             runner.Post(new DownloadRequest(uri));

@@ -111,7 +111,7 @@ public sealed class RedirectAuthTests : IAsyncLifetime
         var finished = outcome.Single();
         Assert.Equal(DownloadStatus.Failed, finished.Result!.Status);
         Assert.Equal(DownloadErrorKind.AuthenticationRefused, finished.Error!.Kind);
-        Assert.Contains("AllowUnencryptedAuthentication", finished.Error.Message, StringComparison.Ordinal);
+        Assert.Contains("unencrypted HTTP", finished.Error.Message, StringComparison.Ordinal);
         Assert.Equal(0, _server.TotalRequests);
         Assert.Empty(_folder.Files());
     }

@@ -29,11 +29,12 @@ public sealed class ResumeTests : IAsyncLifetime
     public void Resume_ContinuesAPartFile_WithARangeRequest()
     {
         const int Size = 100_000;
-        File.WriteAllBytes(_folder.File("r.bin.part"), TestContent.Bytes(Size / 2, 3));
+        var url = _server.Url($"bytes/{Size}/r.bin?seed=3");
+        PartFiles.Leave(_folder.File("r.bin"), url, TestContent.Bytes(Size / 2, 3), ContentResponse.ETagFor(3, Size), Size);
         var options = Options();
         options.Resume = true;
 
-        var outcome = BatchRunner.Run(options, new DownloadRequest(_server.Url($"bytes/{Size}/r.bin?seed=3")));
+        var outcome = BatchRunner.Run(options, new DownloadRequest(url));
 
         var finished = outcome.Single();
         Assert.True(finished.Error == null, finished.Error?.Message);
@@ -41,8 +42,63 @@ public sealed class ResumeTests : IAsyncLifetime
         Assert.Equal(Size, finished.Result.Length);
         var request = Assert.Single(_server.Requests);
         Assert.Equal($"bytes={Size / 2}-", Assert.Contains("Range", request.Headers));
+        Assert.Equal(ContentResponse.ETagFor(3, Size), Assert.Contains("If-Range", request.Headers));
         FileAssert.Exact(_folder.File("r.bin"), Size, 3);
         Assert.Equal(new[] { "r.bin" }, _folder.Files());
+    }
+
+    [Fact]
+    public void Resume_APartWithoutAValidator_IsRestartedNotContinued()
+    {
+        // A crash before the validator was written: which version the bytes are is unknown.
+        const int Size = 100_000;
+        var url = _server.Url($"bytes/{Size}/r.bin?seed=3");
+        File.WriteAllBytes(PartFiles.Of(_folder.File("r.bin"), url), TestContent.Bytes(Size / 2, 99));
+        var options = Options();
+        options.Resume = true;
+
+        var outcome = BatchRunner.Run(options, new DownloadRequest(url));
+
+        Assert.True(outcome.Single().Error == null, outcome.Single().Error?.Message);
+        Assert.False(Assert.Single(_server.Requests).Headers.ContainsKey("Range"));
+        FileAssert.Exact(_folder.File("r.bin"), Size, 3);
+        Assert.Equal(new[] { "r.bin" }, _folder.Files());
+    }
+
+    [Fact]
+    public void Resume_OnlyALengthRecorded_ContinuesOnlyWhenTheTotalMatches()
+    {
+        // The server sent neither ETag nor Last-Modified: a 206 whose total differs is another version.
+        const int Size = 100_000;
+        var url = _server.Url($"bytes/{Size}/r.bin?seed=3");
+        PartFiles.Leave(_folder.File("r.bin"), url, TestContent.Bytes(Size / 2, 99), null, Size + 1);
+        var options = Options();
+        options.Resume = true;
+
+        var outcome = BatchRunner.Run(options, new DownloadRequest(url));
+
+        Assert.True(outcome.Single().Error == null, outcome.Single().Error?.Message);
+        Assert.Equal(2, _server.TotalRequests); // the 206 is refused, the whole body asked for
+        Assert.False(_server.Requests[1].Headers.ContainsKey("Range"));
+        FileAssert.Exact(_folder.File("r.bin"), Size, 3);
+    }
+
+    [Fact]
+    public void Resume_TheValidatorIsOnDiskBeforeTheFirstBodyByte()
+    {
+        // So a process killed mid-body (no clean failure) still leaves a part that is continued safely.
+        const int Size = 200_000;
+        var url = _server.Url($"hold/v/{Size}/v.bin?seed=5");
+        var validator = PartFiles.ValidatorOf(_folder.File("v.bin"), url);
+        var options = Options();
+        options.Resume = true;
+        using var runner = new BatchRunner(options);
+        runner.Post(new DownloadRequest(url));
+
+        _folder.WaitForAsync(() => File.Exists(PartFiles.Of(_folder.File("v.bin"), url)) && new FileInfo(PartFiles.Of(_folder.File("v.bin"), url)).Length > 0, TimeSpan.FromSeconds(20), "body bytes in the part").GetAwaiter().GetResult();
+
+        Assert.Contains(ContentResponse.ETagFor(5, Size), File.ReadAllText(validator), StringComparison.Ordinal);
+        _server.Release("v");
     }
 
     [Fact]
@@ -50,12 +106,12 @@ public sealed class ResumeTests : IAsyncLifetime
     {
         // The kept validator no longer matches: the server answers 200 and nothing is spliced.
         const int Size = 100_000;
-        File.WriteAllBytes(_folder.File("r.bin.part"), TestContent.Bytes(Size / 2, 99));
-        File.WriteAllText(_folder.File("r.bin.part.validator"), "\"stale\"");
+        var url = _server.Url($"bytes/{Size}/r.bin?seed=3");
+        PartFiles.Leave(_folder.File("r.bin"), url, TestContent.Bytes(Size / 2, 99), "\"stale\"", Size);
         var options = Options();
         options.Resume = true;
 
-        var outcome = BatchRunner.Run(options, new DownloadRequest(_server.Url($"bytes/{Size}/r.bin?seed=3")));
+        var outcome = BatchRunner.Run(options, new DownloadRequest(url));
 
         var finished = outcome.Single();
         Assert.True(finished.Error == null, finished.Error?.Message);
@@ -67,10 +123,11 @@ public sealed class ResumeTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Resume_FinalFileShorterThanTheServers_IsContinued()
+    public void Resume_FinalFileShorterThanTheServers_IsContinuedWhenItsTimeIsTheServersLastModified()
     {
         const int Size = 60_000;
         File.WriteAllBytes(_folder.File("r.bin"), TestContent.Bytes(17_000, 8));
+        File.SetLastWriteTimeUtc(_folder.File("r.bin"), DateTime.Parse(ContentResponse.LastModified, System.Globalization.CultureInfo.InvariantCulture).ToUniversalTime());
         var options = Options();
         options.Resume = true;
 
@@ -80,19 +137,39 @@ public sealed class ResumeTests : IAsyncLifetime
         Assert.True(finished.Error == null, finished.Error?.Message);
         Assert.Equal(Size, finished.Result!.Length);
         Assert.Equal("bytes=17000-", Assert.Contains("Range", Assert.Single(_server.Requests).Headers));
+        Assert.Equal(ContentResponse.LastModified, Assert.Single(_server.Requests).Headers["If-Range"]);
         FileAssert.Exact(_folder.File("r.bin"), Size, 8);
         Assert.Equal(new[] { "r.bin" }, _folder.Files());
+    }
+
+    [Fact]
+    public void Resume_FinalFileOfAnotherVersion_IsReplacedWholeNotSpliced()
+    {
+        // Its time is not the server's Last-Modified: the server answers If-Range with 200.
+        const int Size = 60_000;
+        File.WriteAllBytes(_folder.File("r.bin"), TestContent.Bytes(17_000, 99));
+        File.SetLastWriteTimeUtc(_folder.File("r.bin"), new DateTime(2020, 5, 5, 0, 0, 0, DateTimeKind.Utc));
+        var options = Options();
+        options.Resume = true;
+
+        var outcome = BatchRunner.Run(options, new DownloadRequest(_server.Url($"bytes/{Size}/r.bin?seed=8")));
+
+        Assert.True(outcome.Single().Error == null, outcome.Single().Error?.Message);
+        Assert.Equal(200, outcome.Single().Result!.StatusCode);
+        FileAssert.Exact(_folder.File("r.bin"), Size, 8);
+        Assert.Equal(DateTime.Parse(ContentResponse.LastModified, System.Globalization.CultureInfo.InvariantCulture).ToUniversalTime(), File.GetLastWriteTimeUtc(_folder.File("r.bin")));
     }
 
     [Fact]
     public void Resume_ServerWithoutRanges_RestartsCleanly()
     {
         const int Size = 60_000;
-        File.WriteAllBytes(_folder.File("r.bin.part"), TestContent.Bytes(20_000, 99));
+        var url = _server.Url($"bytes/{Size}/r.bin?ranges=0&seed=8");
+        PartFiles.Leave(_folder.File("r.bin"), url, TestContent.Bytes(20_000, 99), ContentResponse.ETagFor(8, Size), Size);
         var options = Options();
         options.Resume = true;
 
-        var outcome = BatchRunner.Run(options, new DownloadRequest(_server.Url($"bytes/{Size}/r.bin?ranges=0&seed=8")));
+        var outcome = BatchRunner.Run(options, new DownloadRequest(url));
 
         var finished = outcome.Single();
         Assert.True(finished.Error == null, finished.Error?.Message);

@@ -6,7 +6,7 @@ using Xunit;
 
 namespace ThrottledFetch.Engine.Tests.Files;
 
-/// <summary>The body goes to "&lt;name&gt;.part" and is renamed into place only when complete.</summary>
+/// <summary>The body goes to "&lt;name&gt;.&lt;tag&gt;.part" and is renamed into place only when complete.</summary>
 public sealed class PartialFileTests : IDisposable
 {
     private readonly string _folder;
@@ -24,13 +24,13 @@ public sealed class PartialFileTests : IDisposable
     [Fact]
     public void Write_GoesToThePartFileBesideTheFinalOne()
     {
-        using var part = new PartialFile(_final);
+        using var part = new PartialFile(_final, Url);
 
-        part.Open(append: false);
+        part.Create();
         Write(part, "hello");
         part.Close();
 
-        Assert.Equal(_final + ".part", part.PartPath);
+        Assert.Equal(PartOf(_final), part.PartPath);
         Assert.Equal("hello", File.ReadAllText(part.PartPath));
         Assert.Equal(5, part.Length);
         Assert.False(File.Exists(_final));
@@ -40,20 +40,20 @@ public sealed class PartialFileTests : IDisposable
     public void Open_MissingFolder_IsCreated()
     {
         var final = Path.Combine(_folder, "a", "b", "file.bin");
-        using var part = new PartialFile(final);
+        using var part = new PartialFile(final, Url);
 
-        part.Open(append: false);
+        part.Create();
         Write(part, "x");
         part.Close();
 
-        Assert.True(File.Exists(final + ".part"));
+        Assert.True(File.Exists(PartOf(final)));
     }
 
     [Fact]
     public void MoveIntoPlace_RenamesThePartFileToTheFinalName()
     {
-        using var part = new PartialFile(_final);
-        part.Open(append: false);
+        using var part = new PartialFile(_final, Url);
+        part.Create();
         Write(part, "body");
 
         part.MoveIntoPlace(_final, overwrite: false);
@@ -68,8 +68,8 @@ public sealed class PartialFileTests : IDisposable
     public void MoveIntoPlace_OtherName_UpdatesFinalPath()
     {
         var serverName = Path.Combine(_folder, "from-server.txt");
-        using var part = new PartialFile(_final);
-        part.Open(append: false);
+        using var part = new PartialFile(_final, Url);
+        part.Create();
         Write(part, "body");
 
         part.MoveIntoPlace(serverName, overwrite: false);
@@ -83,8 +83,8 @@ public sealed class PartialFileTests : IDisposable
     public void MoveIntoPlace_ExistingFileWithoutOverwrite_ThrowsAndKeepsTheOriginal()
     {
         File.WriteAllText(_final, "original");
-        using var part = new PartialFile(_final);
-        part.Open(append: false);
+        using var part = new PartialFile(_final, Url);
+        part.Create();
         Write(part, "new body");
 
         var error = Assert.Throws<FileExistsException>(() => part.MoveIntoPlace(_final, overwrite: false));
@@ -99,8 +99,8 @@ public sealed class PartialFileTests : IDisposable
     public void MoveIntoPlace_ExistingFileWithOverwrite_ReplacesIt()
     {
         File.WriteAllText(_final, "original");
-        using var part = new PartialFile(_final);
-        part.Open(append: false);
+        using var part = new PartialFile(_final, Url);
+        part.Create();
         Write(part, "new body");
 
         part.MoveIntoPlace(_final, overwrite: true);
@@ -112,8 +112,8 @@ public sealed class PartialFileTests : IDisposable
     [Fact]
     public void Restart_DropsWhatWasWritten()
     {
-        using var part = new PartialFile(_final);
-        part.Open(append: false);
+        using var part = new PartialFile(_final, Url);
+        part.Create();
         Write(part, "first try, abandoned");
 
         part.Restart();
@@ -127,11 +127,10 @@ public sealed class PartialFileTests : IDisposable
     [Fact]
     public void OpenAppend_ContinuesAnExistingPartFile()
     {
-        File.WriteAllText(_final + ".part", "12345");
-        using var part = new PartialFile(_final);
+        File.WriteAllText(PartOf(_final), "12345");
+        using var part = new PartialFile(_final, Url);
 
-        Assert.Equal(5, part.ExistingLength());
-        part.Open(append: true);
+        Assert.True(part.OpenExisting());
         Assert.Equal(5, part.Length);
         Write(part, "678");
         part.Close();
@@ -141,25 +140,74 @@ public sealed class PartialFileTests : IDisposable
     }
 
     [Fact]
-    public void OpenAppend_NoPartFile_StartsEmpty()
+    public void OpenExisting_NoPartFile_OpensNothing()
     {
-        using var part = new PartialFile(_final);
+        using var part = new PartialFile(_final, Url);
 
-        Assert.Equal(0, part.ExistingLength());
-        part.Open(append: true);
-        Write(part, "ab");
-        part.Close();
-
-        Assert.Equal("ab", File.ReadAllText(part.PartPath));
+        Assert.False(part.OpenExisting());
+        Assert.False(part.IsOpen);
+        Assert.False(File.Exists(part.PartPath));
     }
 
     [Fact]
-    public void OpenWithoutAppend_TruncatesAnExistingPartFile()
+    public void PartPath_CarriesTheFirstEightHexDigitsOfTheSha256OfTheUrl()
     {
-        File.WriteAllText(_final + ".part", "stale bytes from an earlier run");
-        using var part = new PartialFile(_final);
+        using var part = new PartialFile(_final, new Uri("http://127.0.0.1/download?id=1"));
+        using var other = new PartialFile(_final, new Uri("http://127.0.0.1/download?id=2"));
+        var hash = System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes("http://127.0.0.1/download?id=1"));
 
-        part.Open(append: false);
+        Assert.Equal(_final + "." + Convert.ToHexString(hash, 0, 4).ToLowerInvariant() + ".part", part.PartPath);
+        Assert.NotEqual(part.PartPath, other.PartPath);
+    }
+
+    [Fact]
+    public void Create_OverALinkToAFileOutside_ReplacesTheLinkAndLeavesItsTargetAlone()
+    {
+        var outside = Path.Combine(_folder, "outside.txt");
+        File.WriteAllText(outside, "precious");
+        using var part = new PartialFile(_final, Url);
+        File.CreateSymbolicLink(part.PartPath, outside);
+
+        part.Create();
+        Write(part, "body");
+        part.Close();
+
+        Assert.Equal("precious", File.ReadAllText(outside));
+        Assert.Null(new FileInfo(part.PartPath).LinkTarget);
+        Assert.Equal("body", File.ReadAllText(part.PartPath));
+    }
+
+    [Fact]
+    public void OpenExisting_ALinkWherethePartShouldBe_RemovesTheLinkNotItsTarget()
+    {
+        var outside = Path.Combine(_folder, "outside.txt");
+        File.WriteAllText(outside, "precious");
+        using var part = new PartialFile(_final, Url);
+        File.CreateSymbolicLink(part.PartPath, outside);
+
+        Assert.False(part.OpenExisting());
+
+        Assert.False(File.Exists(part.PartPath) || new FileInfo(part.PartPath).LinkTarget != null);
+        Assert.Equal("precious", File.ReadAllText(outside));
+    }
+
+    [Fact]
+    public void Sha256_IsOfWhatThePartHolds()
+    {
+        using var part = new PartialFile(_final, Url);
+        part.Create();
+        Write(part, "abc");
+
+        Assert.Equal("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", part.Sha256());
+    }
+
+    [Fact]
+    public void Create_ReplacesAStalePartFile()
+    {
+        File.WriteAllText(PartOf(_final), "stale bytes from an earlier run");
+        using var part = new PartialFile(_final, Url);
+
+        part.Create();
         Write(part, "new");
         part.Close();
 
@@ -170,8 +218,8 @@ public sealed class PartialFileTests : IDisposable
     [Fact]
     public void Delete_RemovesThePartFile()
     {
-        using var part = new PartialFile(_final);
-        part.Open(append: false);
+        using var part = new PartialFile(_final, Url);
+        part.Create();
         Write(part, "x");
 
         part.Delete();
@@ -183,7 +231,7 @@ public sealed class PartialFileTests : IDisposable
     [Fact]
     public void Delete_MissingFile_IsFine()
     {
-        using var part = new PartialFile(_final);
+        using var part = new PartialFile(_final, Url);
 
         part.Delete();
         part.Delete();
@@ -194,12 +242,16 @@ public sealed class PartialFileTests : IDisposable
     [Fact]
     public void Delete_MissingFolder_IsFine()
     {
-        using var part = new PartialFile(Path.Combine(_folder, "no", "such", "folder", "x.bin"));
+        using var part = new PartialFile(Path.Combine(_folder, "no", "such", "folder", "x.bin"), Url);
 
         part.Delete();
 
         Assert.False(Directory.Exists(Path.Combine(_folder, "no")));
     }
+
+    private static readonly Uri Url = new Uri("http://127.0.0.1/file.bin");
+
+    private static string PartOf(string final) => new PartialFile(final, Url).PartPath;
 
     private static void Write(PartialFile part, string text)
     {

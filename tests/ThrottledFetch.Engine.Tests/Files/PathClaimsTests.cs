@@ -16,9 +16,9 @@ public sealed class PathClaimsTests
         var claims = new PathClaims();
         var path = Path.Combine(Folder, "a.bin");
 
-        Assert.True(claims.TryClaim(path));
-        Assert.False(claims.TryClaim(path));
-        Assert.False(claims.TryClaim(new string(path.ToCharArray())));
+        Assert.True(claims.TryClaimFinal(path));
+        Assert.False(claims.TryClaimFinal(path));
+        Assert.False(claims.TryClaimFinal(new string(path.ToCharArray())));
     }
 
     [Fact]
@@ -26,9 +26,9 @@ public sealed class PathClaimsTests
     {
         var claims = new PathClaims();
 
-        Assert.True(claims.TryClaim(Path.Combine(Folder, "a.bin")));
-        Assert.True(claims.TryClaim(Path.Combine(Folder, "b.bin")));
-        Assert.True(claims.TryClaim(Path.Combine(Folder, "sub", "a.bin")));
+        Assert.True(claims.TryClaimFinal(Path.Combine(Folder, "a.bin")));
+        Assert.True(claims.TryClaimFinal(Path.Combine(Folder, "b.bin")));
+        Assert.True(claims.TryClaimFinal(Path.Combine(Folder, "sub", "a.bin")));
     }
 
     [Fact]
@@ -38,20 +38,42 @@ public sealed class PathClaimsTests
 
         for (var i = 0; i < 10000; i++)
         {
-            Assert.True(claims.TryClaim(Path.Combine(Folder, $"file{i}.bin")), $"file{i}.bin");
+            Assert.True(claims.TryClaimFinal(Path.Combine(Folder, $"file{i}.bin")), $"file{i}.bin");
         }
     }
 
     [Fact]
-    public void Release_FreesThePathForAnotherClaim()
+    public void TryClaimFinal_ANameAnotherLiveItemUsesAsItsPart_IsRefused()
     {
         var claims = new PathClaims();
-        var path = Path.Combine(Folder, "a.bin");
-        claims.TryClaim(path);
+        var part = Path.Combine(Folder, "a.bin.0123abcd.part");
+        Assert.True(claims.TryClaimPart(part));
 
-        claims.Release(path);
+        Assert.False(claims.TryClaimFinal(part));
+        Assert.False(claims.TryClaimFinal(part + ".validator"));
+    }
 
-        Assert.True(claims.TryClaim(path));
+    [Fact]
+    public void TryClaimPart_ANameAlreadySavedByAnotherItem_IsRefused()
+    {
+        var claims = new PathClaims();
+        var part = Path.Combine(Folder, "a.bin.0123abcd.part");
+        Assert.True(claims.TryClaimFinal(part));
+
+        Assert.False(claims.TryClaimPart(part));
+    }
+
+    [Fact]
+    public void ReleasePart_FreesOnlyThePart()
+    {
+        var claims = new PathClaims();
+        var part = Path.Combine(Folder, "a.bin.0123abcd.part");
+        Assert.True(claims.TryClaimPart(part));
+        Assert.False(claims.TryClaimPart(part));
+
+        claims.ReleasePart(part);
+
+        Assert.True(claims.TryClaimFinal(part));
     }
 
     [Fact]
@@ -59,8 +81,8 @@ public sealed class PathClaimsTests
     {
         var claims = new PathClaims();
 
-        Assert.True(claims.TryClaim(Path.Combine(Folder, "Photo.JPG")));
-        var secondSucceeds = claims.TryClaim(Path.Combine(Folder, "photo.jpg"));
+        Assert.True(claims.TryClaimFinal(Path.Combine(Folder, "Photo.JPG")));
+        var secondSucceeds = claims.TryClaimFinal(Path.Combine(Folder, "photo.jpg"));
 
         Assert.Equal(PathClaims.Comparison == StringComparison.Ordinal, secondSucceeds);
     }

@@ -40,7 +40,7 @@ public sealed class RetryPipelineTests : IDisposable
         _folder = Path.Combine(Path.GetTempPath(), "tf-retry-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(_folder);
         var path = Path.Combine(_folder, "data.bin");
-        _item = new ItemState(new DownloadRequest(ItemUri), HostState.KeyOf(ItemUri), new PartialFile(path), new TransferProgress(1, ItemUri, path));
+        _item = new ItemState(new DownloadRequest(ItemUri), HostState.KeyOf(ItemUri), new PartialFile(path, ItemUri), new TransferProgress(1, ItemUri, path), (_, _) => null);
     }
 
     public void Dispose()
