@@ -46,6 +46,12 @@ BeforeAll {
         New-Item -ItemType Directory -Path (Join-Path $TestDrive $Name) -Force | Select-Object -ExpandProperty FullName
     }
 
+    # DESIGN.md's part-file name: <planned name>.<first 8 hex of SHA-256 of the URL>.part
+    function Get-PartPath([string] $Planned, [string] $Url) {
+        $bytes = [System.Text.Encoding]::UTF8.GetBytes(([uri]$Url).AbsoluteUri)
+        $Planned + '.' + [System.Convert]::ToHexString([System.Security.Cryptography.SHA256]::HashData($bytes), 0, 4).ToLowerInvariant() + '.part'
+    }
+
     function New-Key([string] $Prefix) { $Prefix + '-' + [guid]::NewGuid().ToString('N').Substring(0, 12) }
 
     # Runs a script (after importing the module) in its own runspace with a deadline, for the cases
@@ -200,7 +206,7 @@ Describe 'Invoke-ThrottledDownload' {
             $errs[0].TargetObject.Status | Should -Be 'Failed'
             $errs[0].Exception.Message | Should -Match ([regex]::Escape("$($Base)bytes/3000/b"))
             Join-Path $dir 'two.dat' | Should -Not -Exist
-            Join-Path $dir 'two.dat.part' | Should -Not -Exist
+            @(Get-ChildItem -LiteralPath $dir -Filter '*.part') | Should -BeNullOrEmpty
             @(Get-ChildItem -LiteralPath $dir -Recurse -File).Count | Should -Be 1
         }
     }
@@ -264,7 +270,7 @@ Describe 'Invoke-ThrottledDownload' {
             $errs[0].CategoryInfo.Category | Should -Be 'ResourceExists'
             $result.Status | Should -Be 'Failed'
             Get-Content -LiteralPath $existing -Raw | Should -Be 'old'
-            Join-Path $dir 'exist.bin.part' | Should -Not -Exist
+            Get-PartPath (Join-Path $dir 'exist.bin') $url | Should -Not -Exist
         }
 
         It 'skips it with -SkipExisting and sends no request' {
@@ -385,10 +391,14 @@ Describe 'Invoke-ThrottledDownload' {
             $expected = Get-ExpectedBytes $size 7
             $half = [byte[]]::new($size / 2)
             [System.Array]::Copy($expected, $half, $half.Length)
-            [System.IO.File]::WriteAllBytes((Join-Path $dir 'resume.bin.part'), $half)
+            $url = "$($Base)bytes/$size/resume.bin?seed=7"
+            $part = Get-PartPath (Join-Path $dir 'resume.bin') $url
+            [System.IO.File]::WriteAllBytes($part, $half)
+            # What an interrupted -Resume run leaves beside it: what identifies the version.
+            Set-Content -LiteralPath "$part.validator" -Value "if-range: `"s7-$size`"`nlength: $size" -NoNewline
             Reset-TestServer $Server
 
-            $result = Invoke-ThrottledDownload "$($Base)bytes/$size/resume.bin?seed=7" -Path $dir -Resume
+            $result = Invoke-ThrottledDownload $url -Path $dir -Resume
 
             $result.Status | Should -Be 'Completed'
             $result.Path | Should -Be (Join-Path $dir 'resume.bin')
@@ -398,7 +408,8 @@ Describe 'Invoke-ThrottledDownload' {
             $result.StatusCode | Should -Be 206
             (Get-Item -LiteralPath $result.Path).Length | Should -Be $size
             Get-Sha256 $result.Path | Should -Be ([System.Convert]::ToHexString([System.Security.Cryptography.SHA256]::HashData($expected)))
-            Join-Path $dir 'resume.bin.part' | Should -Not -Exist
+            $part | Should -Not -Exist
+            "$part.validator" | Should -Not -Exist
         }
     }
 
@@ -463,7 +474,7 @@ Describe 'Invoke-ThrottledDownload' {
             $dir = New-TestFolder 'stop'
             $key = New-Key 'stop'
             $url = "$($Base)hold/$key/200000/held.bin"
-            $part = Join-Path $dir 'held.bin.part'
+            $part = Get-PartPath (Join-Path $dir 'held.bin') $url
             $ps = [powershell]::Create()
             try {
                 $null = $ps.AddScript('param($Manifest, $Url, $Dir) Import-Module $Manifest; Invoke-ThrottledDownload $Url -Path $Dir')

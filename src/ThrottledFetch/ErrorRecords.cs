@@ -56,6 +56,7 @@ namespace ThrottledFetch
                 case DownloadErrorKind.InvalidUri: return ("InvalidDownloadUri", ErrorCategory.InvalidArgument);
                 case DownloadErrorKind.InvalidFileName: return ("DownloadInvalidFileName", ErrorCategory.InvalidArgument);
                 case DownloadErrorKind.NameCollision: return ("DownloadNameCollision", ErrorCategory.ResourceExists);
+                case DownloadErrorKind.RepeatOfFailed: return ("DownloadRepeatOfFailedItem", ErrorCategory.NotSpecified);
                 case DownloadErrorKind.ResourceExists: return ("ResourceExists", ErrorCategory.ResourceExists);
                 case DownloadErrorKind.Timeout: return ("DownloadTimeout", ErrorCategory.OperationTimeout);
                 case DownloadErrorKind.Connection: return ("DownloadConnectionFailed", ErrorCategory.ConnectionError);

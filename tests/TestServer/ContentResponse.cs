@@ -14,17 +14,24 @@ public static class ContentResponse
     /// <summary>
     /// Prepares the response headers. Returns the body to send, or null when the answer is
     /// already complete (a 416 with no body).
-    /// Query options: seed, ranges=0 (no range support), etag=0 (no ETag), type (Content-Type).
+    /// Query options: seed, ranges=0 (no range support), etag=0 (no ETag), lm=0 (no Last-Modified),
+    /// version=KEY (see <see cref="ContentVersions"/>), type (Content-Type).
     /// </summary>
     internal static BodyPlan? Prepare(HttpContext context, long size)
     {
-        int seed = RequestArgs.QueryInt(context, "seed", 0);
+        var versionKey = RequestArgs.Query(context, "version");
+        int seed = versionKey != null ? ContentVersions.Of(versionKey) : RequestArgs.QueryInt(context, "seed", 0);
         bool ranges = RequestArgs.QueryFlag(context, "ranges");
         string? etag = RequestArgs.QueryFlag(context, "etag") ? ETagFor(seed, size) : null;
+        string? lastModified = !RequestArgs.QueryFlag(context, "lm") ? null
+            : versionKey != null ? ContentVersions.LastModifiedOf(seed) : LastModified;
 
         var response = context.Response;
         response.ContentType = RequestArgs.Query(context, "type") ?? "application/octet-stream";
-        response.Headers.LastModified = LastModified;
+        if (lastModified != null)
+        {
+            response.Headers.LastModified = lastModified;
+        }
         if (etag != null)
         {
             response.Headers.ETag = etag;
@@ -36,7 +43,7 @@ public static class ContentResponse
 
         ByteRange? range = null;
         var request = context.Request;
-        if (ranges && IfRangeMatches(request.Headers.IfRange.ToString(), etag))
+        if (ranges && IfRangeMatches(request.Headers.IfRange.ToString(), etag, lastModified))
         {
             range = ByteRange.Parse(request.Headers.Range.ToString(), size);
         }
@@ -67,13 +74,13 @@ public static class ContentResponse
         string.Create(CultureInfo.InvariantCulture, $"\"s{seed}-{size}\"");
 
     // If-Range uses strong comparison: it must equal the current ETag or the Last-Modified text exactly.
-    private static bool IfRangeMatches(string ifRange, string? etag)
+    private static bool IfRangeMatches(string ifRange, string? etag, string? lastModified)
     {
         if (string.IsNullOrEmpty(ifRange))
         {
             return true;
         }
         var value = ifRange.Trim();
-        return (etag != null && value == etag) || value == LastModified;
+        return (etag != null && value == etag) || (lastModified != null && value == lastModified);
     }
 }

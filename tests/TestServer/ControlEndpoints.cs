@@ -29,6 +29,14 @@ internal sealed class ControlEndpoints
         BasicEndpoints.Get(routes, Prefix + "/reset", ResetAsync);
         BasicEndpoints.Get(routes, Prefix + "/requests", RequestsAsync);
         BasicEndpoints.Get(routes, Prefix + "/release/{key}", ReleaseAsync);
+        BasicEndpoints.Get(routes, Prefix + "/version/{key}/{version}", VersionAsync);
+    }
+
+    private static Task VersionAsync(HttpContext context)
+    {
+        ContentVersions.Set(RequestArgs.Route(context, "key") ?? "", RequestArgs.TryRouteLong(context, "version", out long version) ? (int)version : 1);
+        context.Response.StatusCode = StatusCodes.Status204NoContent;
+        return Task.CompletedTask;
     }
 
     private Task StatsAsync(HttpContext context) =>

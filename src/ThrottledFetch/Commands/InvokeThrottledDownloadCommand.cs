@@ -157,13 +157,13 @@ namespace ThrottledFetch.Commands
                     if (!System.Uri.TryCreate(text, UriKind.Absolute, out var uri)
                         || (uri.Scheme != System.Uri.UriSchemeHttp && uri.Scheme != System.Uri.UriSchemeHttps))
                     {
-                        var failed = new DownloadResult(null, null, DownloadStatus.Failed, null, 0, 0, TimeSpan.Zero, $"'{text}' is not an absolute http:// or https:// URL.");
+                        var failed = new DownloadResult(null, null, DownloadStatus.Failed, null, 0, 0, TimeSpan.Zero, $"'{text}' is not an absolute http:// or https:// URL.", text);
                         WriteError(ErrorRecords.InvalidUri(text, failed));
                         WriteObject(failed);
                         continue;
                     }
 
-                    var request = new DownloadRequest(uri, ResolveOutFile(OutFile), ExpectedHash);
+                    var request = new DownloadRequest(uri, ResolveOutFile(OutFile), ExpectedHash, text);
                     if (!ShouldProcess(uri.ToString(), "Download to '" + PlannedPath(request) + "'"))
                     {
                         continue;

@@ -123,9 +123,10 @@ namespace ThrottledFetch.Tests.Commands
             await using var server = await LoopbackServer.StartAsync();
             using var folder = new TempFolder();
             var whole = TestContent.Bytes(100000, 3);
-            File.WriteAllBytes(folder.File("big.bin.part"), whole.Take(40000).ToArray());
+            var url = server.Url("bytes/100000/big.bin?seed=3");
+            PartFiles.Leave(folder.File("big.bin"), url, whole.Take(40000).ToArray(), ContentResponse.ETagFor(3, 100000), 100000);
 
-            var run = Run.Script(host, "Invoke-ThrottledDownload $args[0] -Path $args[1] -Resume", server.Url("bytes/100000/big.bin?seed=3").ToString(), folder.Path);
+            var run = Run.Script(host, "Invoke-ThrottledDownload $args[0] -Path $args[1] -Resume", url.ToString(), folder.Path);
 
             Assert.Empty(run.Errors);
             var request = Assert.Single(server.Requests);

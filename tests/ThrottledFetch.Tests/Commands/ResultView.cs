@@ -13,6 +13,7 @@ namespace ThrottledFetch.Tests.Commands
         {
             var item = PSObject.AsPSObject(value);
             TypeName = item.BaseObject.GetType().FullName!;
+            Input = item.Properties["Input"].Value as string;
             Uri = item.Properties["Uri"].Value as Uri;
             Path = item.Properties["Path"].Value as string;
             Status = item.Properties["Status"].Value?.ToString() ?? string.Empty;
@@ -24,6 +25,8 @@ namespace ThrottledFetch.Tests.Commands
         }
 
         public string TypeName { get; }
+
+        public string? Input { get; }
 
         public Uri? Uri { get; }
 
