@@ -413,6 +413,47 @@ Describe 'Invoke-ThrottledDownload' {
         }
     }
 
+    Context '-Resume after a killed process' {
+        It 'never splices two versions of a file when the process was killed mid-body' {
+            $dir = New-TestFolder 'killed'
+            $key = New-Key 'kill'
+            $size = 400000
+            # /hold sends half the body, then waits: the child is killed there, with no chance to clean up.
+            $url = "$($Base)hold/$key/$size/kill.bin?version=$key"
+            $part = Get-PartPath (Join-Path $dir 'kill.bin') $url
+            $executable = [System.Diagnostics.Process]::GetCurrentProcess().MainModule.FileName
+            $script = "Import-Module '$Manifest'; Invoke-ThrottledDownload '$url' -Path '$dir' -Resume"
+            $arguments = @('-NoProfile', '-NonInteractive', '-Command', $script)
+            $first = [Environment]::GetCommandLineArgs()[0]
+            if ($first -like '*.dll') { $arguments = @($first) + $arguments }
+            $child = Start-Process -FilePath $executable -ArgumentList $arguments -PassThru -NoNewWindow -RedirectStandardOutput (Join-Path $TestDrive "killed-out.txt") -RedirectStandardError (Join-Path $TestDrive "killed-err.txt")
+            try {
+                $wait = [System.Diagnostics.Stopwatch]::StartNew()
+                while (-not ((Test-Path -LiteralPath $part) -and (Get-Item -LiteralPath $part).Length -ge $size / 2) -and $wait.Elapsed.TotalSeconds -lt 30) {
+                    Start-Sleep -Milliseconds 50
+                }
+                (Get-Item -LiteralPath $part).Length | Should -BeGreaterOrEqual ($size / 2)
+            }
+            finally {
+                $child.Kill($true)   # SIGKILL: no finally block, no Ctrl+C handler runs
+                $null = $child.WaitForExit(10000)
+            }
+
+            "$part.validator" | Should -Exist -Because 'the validator is written before the first body byte'
+            # The file changes on the server; the next run must not append version 2's tail to version 1's head.
+            $null = Invoke-RestMethod "$($Base)_control/version/$key/2" -NoProxy
+            Open-TestServerHold $Server $key
+            Reset-TestServer $Server
+
+            $result = Invoke-ThrottledDownload $url -Path $dir -Resume
+
+            $result.Status | Should -Be 'Completed'
+            $result.StatusCode | Should -Be 200 -Because 'If-Range no longer matches, so the server sends the whole new version'
+            Get-Sha256 $result.Path | Should -Be (Get-ExpectedSha256 $size 2)
+            $part | Should -Not -Exist
+        }
+    }
+
     Context 'Server-supplied names' {
         It 'keeps a hostile Content-Disposition name inside -Path' {
             $parent = New-TestFolder 'cd'
