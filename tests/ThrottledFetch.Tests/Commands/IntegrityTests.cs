@@ -94,7 +94,7 @@ namespace ThrottledFetch.Tests.Commands
         }
 
         [Fact]
-        public async Task OneItemsPartName_IsAnotherItemsFileName_BothAreSavedWhole()
+        public async Task AServerNameThatIsAnotherLiveItemsPartName_Collides_AndNothingIsClobbered()
         {
             await using var server = await LoopbackServer.StartAsync();
             using var folder = new TempFolder();
