@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using ThrottledFetch.Engine;
+using ThrottledFetch.Engine.Text;
 
 namespace ThrottledFetch
 {
@@ -10,12 +11,15 @@ namespace ThrottledFetch
         public static ErrorRecord ForItem(DownloadError error, DownloadResult result)
         {
             var (id, category) = Classify(error);
-            var exception = new DownloadException(error.Kind, error.Message, error.StatusCode, error.Exception);
+            // Server text is cleaned where the engine reads it; messages also quote names and paths built
+            // from a URL or a server, so the terminal never sees a control character from those either.
+            var message = DisplayText.Clean(error.Message);
+            var exception = new DownloadException(error.Kind, message, error.StatusCode, error.Exception);
             var record = new ErrorRecord(exception, id, category, result);
             var action = RecommendedAction(error.Kind);
             if (action != null)
             {
-                record.ErrorDetails = new ErrorDetails(error.Message) { RecommendedAction = action };
+                record.ErrorDetails = new ErrorDetails(message) { RecommendedAction = action };
             }
 
             return record;

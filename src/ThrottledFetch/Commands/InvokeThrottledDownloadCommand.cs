@@ -6,6 +6,7 @@ using System.Management.Automation;
 using System.Net;
 using System.Security;
 using ThrottledFetch.Engine;
+using ThrottledFetch.Engine.Text;
 
 namespace ThrottledFetch.Commands
 {
@@ -228,7 +229,7 @@ namespace ThrottledFetch.Commands
             {
                 if (next.Kind == DownloadEventKind.Verbose)
                 {
-                    WriteVerbose(next.Message);
+                    WriteVerbose(DisplayText.Clean(next.Message));
                     continue;
                 }
 
