@@ -39,6 +39,22 @@ namespace ThrottledFetch
         public static ErrorRecord Conflict(string first, string second, string message) =>
             new ErrorRecord(new ArgumentException(message), first + "With" + second, ErrorCategory.InvalidArgument, null);
 
+        /// <summary>A header name that cannot be sent; nothing was sent.</summary>
+        public static ErrorRecord InvalidHeaderName(string parameter, string name, string problem) =>
+            new ErrorRecord(
+                new ArgumentException($"{parameter}: the header name '{DisplayText.Clean(name)}' {problem}; nothing was sent."),
+                "InvalidHeaderName",
+                ErrorCategory.InvalidArgument,
+                name);
+
+        /// <summary>A header value that cannot be sent (the value itself is not quoted: it may be a secret); nothing was sent.</summary>
+        public static ErrorRecord InvalidHeaderValue(string parameter, string name, string problem) =>
+            new ErrorRecord(
+                new ArgumentException($"{parameter}: the value of the header '{DisplayText.Clean(name)}' {problem}; nothing was sent."),
+                "InvalidHeaderValue",
+                ErrorCategory.InvalidArgument,
+                name);
+
         public static ErrorRecord NotFileSystemPath(string path) =>
             new ErrorRecord(
                 new ArgumentException($"-Path '{path}' is not a file-system location."),

@@ -6,6 +6,7 @@ using System.Management.Automation;
 using System.Net;
 using System.Security;
 using ThrottledFetch.Engine;
+using ThrottledFetch.Engine.Http;
 using ThrottledFetch.Engine.Text;
 
 namespace ThrottledFetch.Commands
@@ -139,7 +140,9 @@ namespace ThrottledFetch.Commands
             }
 
             destination = ResolveDestination(Path ?? ".");
-            batch = new DownloadBatch(CreateOptions());
+            var options = CreateOptions();
+            CheckHeaders(options);
+            batch = new DownloadBatch(options);
             progress = new ProgressDisplay(this, batch, ProgressEnabled());
         }
 
@@ -280,6 +283,33 @@ namespace ThrottledFetch.Commands
             }
 
             return options;
+        }
+
+        // A header that would split the request, or that HTTP cannot carry, stops the command before anything is sent.
+        private void CheckHeaders(DownloadOptions options)
+        {
+            foreach (var header in options.Headers)
+            {
+                if (HeaderValues.NameProblem(header.Key) is string nameProblem)
+                {
+                    ThrowTerminatingError(ErrorRecords.InvalidHeaderName("-Headers", header.Key, nameProblem));
+                }
+
+                if (HeaderValues.ValueProblem(header.Value) is string valueProblem)
+                {
+                    ThrowTerminatingError(ErrorRecords.InvalidHeaderValue("-Headers", header.Key, valueProblem));
+                }
+            }
+
+            if (HeaderValues.ValueProblem(options.UserAgent) is string agentProblem)
+            {
+                ThrowTerminatingError(ErrorRecords.InvalidHeaderValue("-UserAgent", "User-Agent", agentProblem));
+            }
+
+            if (HeaderValues.ValueProblem(options.Token) is string tokenProblem)
+            {
+                ThrowTerminatingError(ErrorRecords.InvalidHeaderValue("-Token", "Authorization", tokenProblem));
+            }
         }
 
         private string ResolveDestination(string path)
