@@ -25,16 +25,6 @@ namespace ThrottledFetch
             return record;
         }
 
-        public static ErrorRecord InvalidUri(string input, DownloadResult result)
-        {
-            var message = $"'{input}' is not an absolute http:// or https:// URL; it was skipped.";
-            return new ErrorRecord(
-                new DownloadException(DownloadErrorKind.InvalidUri, message, null, null),
-                "InvalidDownloadUri",
-                ErrorCategory.InvalidArgument,
-                result);
-        }
-
         /// <summary>Two parameters that cannot go together; the id names both, as in "ForceWithSkipExisting".</summary>
         public static ErrorRecord Conflict(string first, string second, string message) =>
             new ErrorRecord(new ArgumentException(message), first + "With" + second, ErrorCategory.InvalidArgument, null);
@@ -116,6 +106,7 @@ namespace ThrottledFetch
             {
                 case DownloadErrorKind.ResourceExists: return "Use -Force to replace the file or -SkipExisting to keep it.";
                 case DownloadErrorKind.NameCollision: return "Give the item its own -OutFile (for example an OutFile column).";
+                case DownloadErrorKind.InvalidFileName: return "Give the item an -OutFile the file system accepts.";
                 case DownloadErrorKind.Timeout: return "Raise -OperationTimeoutSeconds, or check the server.";
                 case DownloadErrorKind.AuthenticationRefused: return "Use an https:// URL, or -AllowUnencryptedAuthentication.";
                 case DownloadErrorKind.RedirectRefused: return "Use -AllowInsecureRedirect to follow the redirect.";

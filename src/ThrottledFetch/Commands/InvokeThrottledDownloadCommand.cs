@@ -20,6 +20,9 @@ namespace ThrottledFetch.Commands
     [OutputType(typeof(DownloadResult))]
     public sealed class InvokeThrottledDownloadCommand : PSCmdlet, IDisposable
     {
+        private const string FileSystemProvider = @"Microsoft.PowerShell.Core\FileSystem::";
+        private static readonly char[] Separators = { '/', '\\' };
+
         private DownloadBatch? batch;
         private ProgressDisplay? progress;
         private string destination = string.Empty;
@@ -161,13 +164,23 @@ namespace ThrottledFetch.Commands
                     if (!System.Uri.TryCreate(text, UriKind.Absolute, out var uri)
                         || (uri.Scheme != System.Uri.UriSchemeHttp && uri.Scheme != System.Uri.UriSchemeHttps))
                     {
-                        var failed = new DownloadResult(null, null, DownloadStatus.Failed, null, 0, 0, TimeSpan.Zero, $"'{text}' is not an absolute http:// or https:// URL.");
-                        WriteError(ErrorRecords.InvalidUri(text, failed));
-                        WriteObject(failed);
+                        WriteFailed(null, new DownloadError(DownloadErrorKind.InvalidUri, $"'{text}' is not an absolute http:// or https:// URL; it was skipped."));
                         continue;
                     }
 
-                    var request = new DownloadRequest(uri, ResolveOutFile(OutFile), ExpectedHash);
+                    string? outFile;
+                    try
+                    {
+                        outFile = ResolveOutFile(OutFile);
+                    }
+                    catch (Exception e) when (!(e is PipelineStoppedException))
+                    {
+                        // Whatever PowerShell makes of one item's path, it fails that item only.
+                        WriteFailed(uri, new DownloadError(DownloadErrorKind.InvalidFileName, $"'{uri}' cannot be saved to OutFile '{OutFile}': {e.Message}", e));
+                        continue;
+                    }
+
+                    var request = new DownloadRequest(uri, outFile, ExpectedHash);
                     if (!ShouldProcess(uri.ToString(), "Download to '" + PlannedPath(request) + "'"))
                     {
                         continue;
@@ -328,20 +341,60 @@ namespace ThrottledFetch.Commands
             return resolved;
         }
 
-        // -OutFile is the user's own: a PowerShell path (~, a drive) resolves as one; a plain relative name stays under -Path.
+        // -OutFile is the user's own and trusted, but a file name first: only an existing FileSystem drive, a rooted
+        // path or ~/ make it a path elsewhere, so 'meeting 10:30.txt' and '~backup.txt' stay names under -Path.
         private string? ResolveOutFile(string? outFile)
         {
-            if (string.IsNullOrWhiteSpace(outFile) || System.IO.Path.IsPathRooted(outFile))
+            if (string.IsNullOrWhiteSpace(outFile))
             {
                 return outFile;
             }
 
-            if (outFile!.StartsWith("~", StringComparison.Ordinal) || outFile.IndexOf(':') > 0)
+            if (OnFileSystemDrive(outFile!))
             {
                 return SessionState.Path.GetUnresolvedProviderPathFromPSPath(outFile);
             }
 
+            if (System.IO.Path.IsPathRooted(outFile))
+            {
+                return outFile;
+            }
+
+            if (outFile == "~" || outFile!.StartsWith("~/", StringComparison.Ordinal) || outFile.StartsWith("~\\", StringComparison.Ordinal))
+            {
+                // Provider-qualified, ~ is the FileSystem home even while the current location is another provider's.
+                return SessionState.Path.GetUnresolvedProviderPathFromPSPath(FileSystemProvider + outFile);
+            }
+
             return outFile;
+        }
+
+        // 'X:...' where X is an existing drive of the FileSystem provider (C:, TestDrive:, one from New-PSDrive).
+        private bool OnFileSystemDrive(string outFile)
+        {
+            var colon = outFile.IndexOf(':');
+            if (colon <= 0 || outFile.IndexOfAny(Separators, 0, colon) >= 0)
+            {
+                return false;
+            }
+
+            try
+            {
+                var drive = SessionState.Drive.Get(outFile.Substring(0, colon));
+                return drive.Provider.ImplementingType == typeof(Microsoft.PowerShell.Commands.FileSystemProvider);
+            }
+            catch (System.Management.Automation.DriveNotFoundException)
+            {
+                return false;
+            }
+        }
+
+        // One failed item that never reached the engine: its error, then its result, as for every other item.
+        private void WriteFailed(System.Uri? uri, DownloadError error)
+        {
+            var failed = new DownloadResult(uri, null, DownloadStatus.Failed, null, 0, 0, TimeSpan.Zero, error.Message);
+            WriteError(ErrorRecords.ForItem(error, failed));
+            WriteObject(failed);
         }
 
         private string PlannedPath(DownloadRequest request)
@@ -350,8 +403,9 @@ namespace ThrottledFetch.Commands
             {
                 return batch!.PlanPath(request);
             }
-            catch (ArgumentException)
+            catch (Exception e) when (e is ArgumentException || e is NotSupportedException || e is PathTooLongException)
             {
+                // The item reports the unusable name itself; -WhatIf shows only where it would have gone.
                 return destination;
             }
         }
