@@ -3,8 +3,8 @@ using System;
 namespace ThrottledFetch.Engine.Text
 {
     /// <summary>
-    /// Makes text safe to show on a terminal. A control character (C0, DEL, C1: ESC and the 8-bit CSI among
-    /// them) can clear the screen, recolour it or move the cursor, so each one is shown as U+FFFD instead.
+    /// Makes text safe to show on a terminal. A control character (C0 with ESC, DEL, C1 with the 8-bit CSI)
+    /// can clear the screen, recolour it or move the cursor, so each one is shown as U+FFFD instead.
     /// Every string a server chooses (reason phrase, body excerpt, header values, redirect targets, the HTTP
     /// stack's quotes of a broken response) passes through here before it enters a message.
     /// </summary>
