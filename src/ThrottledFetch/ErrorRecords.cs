@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using ThrottledFetch.Engine;
+using ThrottledFetch.Engine.Text;
 
 namespace ThrottledFetch
 {
@@ -10,30 +11,39 @@ namespace ThrottledFetch
         public static ErrorRecord ForItem(DownloadError error, DownloadResult result)
         {
             var (id, category) = Classify(error);
-            var exception = new DownloadException(error.Kind, error.Message, error.StatusCode, error.Exception);
+            // Server text is cleaned where the engine reads it; messages also quote names and paths built
+            // from a URL or a server, so the terminal never sees a control character from those either.
+            var message = DisplayText.Clean(error.Message);
+            var exception = new DownloadException(error.Kind, message, error.StatusCode, error.Exception);
             var record = new ErrorRecord(exception, id, category, result);
             var action = RecommendedAction(error.Kind);
             if (action != null)
             {
-                record.ErrorDetails = new ErrorDetails(error.Message) { RecommendedAction = action };
+                record.ErrorDetails = new ErrorDetails(message) { RecommendedAction = action };
             }
 
             return record;
         }
 
-        public static ErrorRecord InvalidUri(string input, DownloadResult result)
-        {
-            var message = $"'{input}' is not an absolute http:// or https:// URL; it was skipped.";
-            return new ErrorRecord(
-                new DownloadException(DownloadErrorKind.InvalidUri, message, null, null),
-                "InvalidDownloadUri",
-                ErrorCategory.InvalidArgument,
-                result);
-        }
-
         /// <summary>Two parameters that cannot go together; the id names both, as in "ForceWithSkipExisting".</summary>
         public static ErrorRecord Conflict(string first, string second, string message) =>
             new ErrorRecord(new ArgumentException(message), first + "With" + second, ErrorCategory.InvalidArgument, null);
+
+        /// <summary>A header name that cannot be sent; nothing was sent.</summary>
+        public static ErrorRecord InvalidHeaderName(string parameter, string name, string problem) =>
+            new ErrorRecord(
+                new ArgumentException($"{parameter}: the header name '{DisplayText.Clean(name)}' {problem}; nothing was sent."),
+                "InvalidHeaderName",
+                ErrorCategory.InvalidArgument,
+                name);
+
+        /// <summary>A header value that cannot be sent (the value itself is not quoted: it may be a secret); nothing was sent.</summary>
+        public static ErrorRecord InvalidHeaderValue(string parameter, string name, string problem) =>
+            new ErrorRecord(
+                new ArgumentException($"{parameter}: the value of the header '{DisplayText.Clean(name)}' {problem}; nothing was sent."),
+                "InvalidHeaderValue",
+                ErrorCategory.InvalidArgument,
+                name);
 
         public static ErrorRecord NotFileSystemPath(string path) =>
             new ErrorRecord(
@@ -97,6 +107,7 @@ namespace ThrottledFetch
             {
                 case DownloadErrorKind.ResourceExists: return "Use -Force to replace the file or -SkipExisting to keep it.";
                 case DownloadErrorKind.NameCollision: return "Give the item its own -OutFile (for example an OutFile column).";
+                case DownloadErrorKind.InvalidFileName: return "Give the item an -OutFile the file system accepts.";
                 case DownloadErrorKind.Timeout: return "Raise -OperationTimeoutSeconds, or check the server.";
                 case DownloadErrorKind.AuthenticationRefused: return "Use an https:// URL, or -AllowUnencryptedAuthentication.";
                 case DownloadErrorKind.RedirectRefused: return "Use -AllowInsecureRedirect to follow the redirect.";

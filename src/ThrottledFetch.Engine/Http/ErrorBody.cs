@@ -1,8 +1,10 @@
 using System;
 using System.IO;
 using System.Net.Http;
+using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using ThrottledFetch.Engine.Text;
 
 namespace ThrottledFetch.Engine.Http
 {
@@ -10,6 +12,7 @@ namespace ThrottledFetch.Engine.Http
     internal static class ErrorBody
     {
         private const int MaximumBytes = 512;
+        private const int MaximumChars = 200;
 
         public static async Task<string> ReadStartAsync(HttpResponseMessage response, CancellationToken token)
         {
@@ -24,25 +27,37 @@ namespace ThrottledFetch.Engine.Http
                     filled += read;
                 }
 
-                var text = System.Text.Encoding.UTF8.GetString(buffer, 0, filled);
-                // One line: control characters and runs of white space become single spaces.
-                var clean = new System.Text.StringBuilder(text.Length);
-                foreach (var c in text)
-                {
-                    var blank = char.IsControl(c) || char.IsWhiteSpace(c);
-                    if (!blank || (clean.Length > 0 && clean[clean.Length - 1] != ' '))
-                    {
-                        clean.Append(blank ? ' ' : c);
-                    }
-                }
-
-                var result = clean.ToString().Trim();
-                return result.Length > 200 ? result.Substring(0, 200) + "…" : result;
+                return Excerpt(Encoding.UTF8.GetString(buffer, 0, filled));
             }
             catch (Exception e) when (e is IOException || e is HttpRequestException)
             {
                 return string.Empty;
             }
+        }
+
+        // One line: runs of white space (line breaks and tabs included) become single spaces; any other
+        // control character is shown as DisplayText shows it.
+        internal static string Excerpt(string text)
+        {
+            var line = new StringBuilder(text.Length);
+            foreach (var c in text)
+            {
+                var blank = char.IsWhiteSpace(c);
+                if (!blank || (line.Length > 0 && line[line.Length - 1] != ' '))
+                {
+                    line.Append(blank ? ' ' : c);
+                }
+            }
+
+            var result = DisplayText.Clean(line.ToString().Trim());
+            if (result.Length <= MaximumChars)
+            {
+                return result;
+            }
+
+            // Never cut between the halves of a surrogate pair.
+            var cut = char.IsHighSurrogate(result[MaximumChars - 1]) ? MaximumChars - 1 : MaximumChars;
+            return result.Substring(0, cut) + "…";
         }
     }
 }

@@ -10,6 +10,8 @@ namespace ThrottledFetch.Engine.Http
     {
         public static HttpClient Create(DownloadOptions options)
         {
+            // Callers check first and say which parameter; this keeps a header that splits the request off the wire whoever forgot.
+            HeaderValues.ThrowIfInvalid(options);
             var connections = options.EffectivePerHostLimit;
             var client = new HttpClient(CreateHandler(options, connections), disposeHandler: true)
             {

@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Threading;
 using System.Threading.Tasks;
 using ThrottledFetch.Engine.Retry;
+using ThrottledFetch.Engine.Text;
 
 namespace ThrottledFetch.Engine.Http
 {
@@ -67,14 +68,14 @@ namespace ThrottledFetch.Engine.Http
                 if (uri.Scheme == Uri.UriSchemeHttps && next.Scheme == Uri.UriSchemeHttp && !options.AllowInsecureRedirect)
                 {
                     return new SendResult(AttemptOutcome.Failure(
-                        new DownloadError(DownloadErrorKind.RedirectRefused, $"'{item.Request.Uri}' redirected from HTTPS to '{next}' over plain HTTP; use -AllowInsecureRedirect to follow it."),
+                        new DownloadError(DownloadErrorKind.RedirectRefused, $"'{item.Request.Uri}' redirected from HTTPS to '{DisplayText.Clean(next)}' over plain HTTP; use -AllowInsecureRedirect to follow it."),
                         transient: false));
                 }
 
                 if (next.Scheme != Uri.UriSchemeHttp && next.Scheme != Uri.UriSchemeHttps)
                 {
                     return new SendResult(AttemptOutcome.Failure(
-                        new DownloadError(DownloadErrorKind.RedirectRefused, $"'{item.Request.Uri}' redirected to '{next}', which is not HTTP or HTTPS."),
+                        new DownloadError(DownloadErrorKind.RedirectRefused, $"'{item.Request.Uri}' redirected to '{DisplayText.Clean(next)}', which is not HTTP or HTTPS."),
                         transient: false));
                 }
 

@@ -7,6 +7,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using ThrottledFetch.Engine.Files;
 using ThrottledFetch.Engine.Retry;
+using ThrottledFetch.Engine.Text;
 
 namespace ThrottledFetch.Engine.Http
 {
@@ -180,7 +181,7 @@ namespace ThrottledFetch.Engine.Http
             }
 
             var snippet = await ErrorBody.ReadStartAsync(response, stall.Token).ConfigureAwait(false);
-            var reason = string.IsNullOrEmpty(response.ReasonPhrase) ? string.Empty : " (" + response.ReasonPhrase + ")";
+            var reason = string.IsNullOrEmpty(response.ReasonPhrase) ? string.Empty : " (" + DisplayText.Clean(response.ReasonPhrase) + ")";
             var message = $"'{item.Request.Uri}' answered {status}{reason}" + (snippet.Length > 0 ? ": " + snippet : ".");
             var retryAfter = RetryAfter.Read(response, options.TimeProvider.GetUtcNow());
             var transient = TransientStatus.IsTransient(status);
@@ -195,7 +196,8 @@ namespace ThrottledFetch.Engine.Http
 
         private static AttemptOutcome ConnectionFailure(ItemState item, Exception e)
         {
-            var cause = e.InnerException?.Message ?? e.Message;
+            // The HTTP stack quotes a response it cannot parse (a status line, a header) in its message.
+            var cause = DisplayText.Clean(e.InnerException?.Message ?? e.Message);
             var message = $"'{item.Request.Uri}' failed: {cause}";
             return AttemptOutcome.Failure(new DownloadError(DownloadErrorKind.Connection, message, e, item.LastStatusCode), transient: true);
         }

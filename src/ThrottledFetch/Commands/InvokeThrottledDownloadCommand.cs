@@ -6,6 +6,8 @@ using System.Management.Automation;
 using System.Net;
 using System.Security;
 using ThrottledFetch.Engine;
+using ThrottledFetch.Engine.Http;
+using ThrottledFetch.Engine.Text;
 
 namespace ThrottledFetch.Commands
 {
@@ -18,6 +20,9 @@ namespace ThrottledFetch.Commands
     [OutputType(typeof(DownloadResult))]
     public sealed class InvokeThrottledDownloadCommand : PSCmdlet, IDisposable
     {
+        private const string FileSystemProvider = @"Microsoft.PowerShell.Core\FileSystem::";
+        private static readonly char[] Separators = { '/', '\\' };
+
         private DownloadBatch? batch;
         private ProgressDisplay? progress;
         private string destination = string.Empty;
@@ -138,7 +143,9 @@ namespace ThrottledFetch.Commands
             }
 
             destination = ResolveDestination(Path ?? ".");
-            batch = new DownloadBatch(CreateOptions());
+            var options = CreateOptions();
+            CheckHeaders(options);
+            batch = new DownloadBatch(options);
             progress = new ProgressDisplay(this, batch, ProgressEnabled());
         }
 
@@ -157,13 +164,23 @@ namespace ThrottledFetch.Commands
                     if (!System.Uri.TryCreate(text, UriKind.Absolute, out var uri)
                         || (uri.Scheme != System.Uri.UriSchemeHttp && uri.Scheme != System.Uri.UriSchemeHttps))
                     {
-                        var failed = new DownloadResult(null, null, DownloadStatus.Failed, null, 0, 0, TimeSpan.Zero, $"'{text}' is not an absolute http:// or https:// URL.", text);
-                        WriteError(ErrorRecords.InvalidUri(text, failed));
-                        WriteObject(failed);
+                        WriteFailed(text, null, new DownloadError(DownloadErrorKind.InvalidUri, $"'{text}' is not an absolute http:// or https:// URL; it was skipped."));
                         continue;
                     }
 
-                    var request = new DownloadRequest(uri, ResolveOutFile(OutFile), ExpectedHash, text);
+                    string? outFile;
+                    try
+                    {
+                        outFile = ResolveOutFile(OutFile);
+                    }
+                    catch (Exception e) when (!(e is PipelineStoppedException))
+                    {
+                        // Whatever PowerShell makes of one item's path, it fails that item only.
+                        WriteFailed(text, uri, new DownloadError(DownloadErrorKind.InvalidFileName, $"'{uri}' cannot be saved to OutFile '{OutFile}': {e.Message}", e));
+                        continue;
+                    }
+
+                    var request = new DownloadRequest(uri, outFile, ExpectedHash, text);
                     if (!ShouldProcess(uri.ToString(), "Download to '" + PlannedPath(request) + "'"))
                     {
                         continue;
@@ -228,7 +245,7 @@ namespace ThrottledFetch.Commands
             {
                 if (next.Kind == DownloadEventKind.Verbose)
                 {
-                    WriteVerbose(next.Message);
+                    WriteVerbose(DisplayText.Clean(next.Message));
                     continue;
                 }
 
@@ -281,6 +298,33 @@ namespace ThrottledFetch.Commands
             return options;
         }
 
+        // A header that would split the request, or that HTTP cannot carry, stops the command before anything is sent.
+        private void CheckHeaders(DownloadOptions options)
+        {
+            foreach (var header in options.Headers)
+            {
+                if (HeaderValues.NameProblem(header.Key) is string nameProblem)
+                {
+                    ThrowTerminatingError(ErrorRecords.InvalidHeaderName("-Headers", header.Key, nameProblem));
+                }
+
+                if (HeaderValues.ValueProblem(header.Value) is string valueProblem)
+                {
+                    ThrowTerminatingError(ErrorRecords.InvalidHeaderValue("-Headers", header.Key, valueProblem));
+                }
+            }
+
+            if (HeaderValues.ValueProblem(options.UserAgent) is string agentProblem)
+            {
+                ThrowTerminatingError(ErrorRecords.InvalidHeaderValue("-UserAgent", "User-Agent", agentProblem));
+            }
+
+            if (HeaderValues.ValueProblem(options.Token) is string tokenProblem)
+            {
+                ThrowTerminatingError(ErrorRecords.InvalidHeaderValue("-Token", "Authorization", tokenProblem));
+            }
+        }
+
         private string ResolveDestination(string path)
         {
             var resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out var provider, out _);
@@ -297,20 +341,60 @@ namespace ThrottledFetch.Commands
             return resolved;
         }
 
-        // -OutFile is the user's own: a PowerShell path (~, a drive) resolves as one; a plain relative name stays under -Path.
+        // -OutFile is the user's own and trusted, but a file name first: only an existing FileSystem drive, a rooted
+        // path or ~/ make it a path elsewhere, so 'meeting 10:30.txt' and '~backup.txt' stay names under -Path.
         private string? ResolveOutFile(string? outFile)
         {
-            if (string.IsNullOrWhiteSpace(outFile) || System.IO.Path.IsPathRooted(outFile))
+            if (string.IsNullOrWhiteSpace(outFile))
             {
                 return outFile;
             }
 
-            if (outFile!.StartsWith("~", StringComparison.Ordinal) || outFile.IndexOf(':') > 0)
+            if (OnFileSystemDrive(outFile!))
             {
                 return SessionState.Path.GetUnresolvedProviderPathFromPSPath(outFile);
             }
 
+            if (System.IO.Path.IsPathRooted(outFile))
+            {
+                return outFile;
+            }
+
+            if (outFile == "~" || outFile!.StartsWith("~/", StringComparison.Ordinal) || outFile.StartsWith("~\\", StringComparison.Ordinal))
+            {
+                // Provider-qualified, ~ is the FileSystem home even while the current location is another provider's.
+                return SessionState.Path.GetUnresolvedProviderPathFromPSPath(FileSystemProvider + outFile);
+            }
+
             return outFile;
+        }
+
+        // 'X:...' where X is an existing drive of the FileSystem provider (C:, TestDrive:, one from New-PSDrive).
+        private bool OnFileSystemDrive(string outFile)
+        {
+            var colon = outFile.IndexOf(':');
+            if (colon <= 0 || outFile.IndexOfAny(Separators, 0, colon) >= 0)
+            {
+                return false;
+            }
+
+            try
+            {
+                var drive = SessionState.Drive.Get(outFile.Substring(0, colon));
+                return drive.Provider.ImplementingType == typeof(Microsoft.PowerShell.Commands.FileSystemProvider);
+            }
+            catch (System.Management.Automation.DriveNotFoundException)
+            {
+                return false;
+            }
+        }
+
+        // One failed item that never reached the engine: its error, then its result, as for every other item.
+        private void WriteFailed(string input, System.Uri? uri, DownloadError error)
+        {
+            var failed = new DownloadResult(uri, null, DownloadStatus.Failed, null, 0, 0, TimeSpan.Zero, error.Message, input);
+            WriteError(ErrorRecords.ForItem(error, failed));
+            WriteObject(failed);
         }
 
         private string PlannedPath(DownloadRequest request)
@@ -319,8 +403,9 @@ namespace ThrottledFetch.Commands
             {
                 return batch!.PlanPath(request);
             }
-            catch (ArgumentException)
+            catch (Exception e) when (e is ArgumentException || e is NotSupportedException || e is PathTooLongException)
             {
+                // The item reports the unusable name itself; -WhatIf shows only where it would have gone.
                 return destination;
             }
         }
