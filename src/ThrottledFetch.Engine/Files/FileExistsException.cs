@@ -6,7 +6,7 @@ namespace ThrottledFetch.Engine.Files
     internal sealed class FileExistsException : IOException
     {
         public FileExistsException(string path)
-            : base($"The file '{path}' already exists. Use -Force to replace it or -SkipExisting to keep it.")
+            : base($"The file '{path}' already exists.")
         {
             Path = path;
         }

@@ -68,7 +68,7 @@ namespace ThrottledFetch.Engine.Http
                 if (uri.Scheme == Uri.UriSchemeHttps && next.Scheme == Uri.UriSchemeHttp && !options.AllowInsecureRedirect)
                 {
                     return new SendResult(AttemptOutcome.Failure(
-                        new DownloadError(DownloadErrorKind.RedirectRefused, $"'{item.Request.Uri}' redirected from HTTPS to '{DisplayText.Clean(next)}' over plain HTTP; use -AllowInsecureRedirect to follow it."),
+                        new DownloadError(DownloadErrorKind.RedirectRefused, $"'{item.Request.Uri}' redirected from HTTPS to '{DisplayText.Clean(next)}' over plain HTTP; it was not followed."),
                         transient: false));
                 }
 
