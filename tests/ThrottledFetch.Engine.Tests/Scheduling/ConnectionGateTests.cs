@@ -366,15 +366,19 @@ public sealed class ConnectionGateTests
     }
 
     [Fact]
-    public void Rate_TokensDoNotPileUpBeyondOne()
+    public async Task Rate_TokensDoNotPileUpBeyondOne()
     {
-        // Capacity 1: however long the host was idle, only one start goes without waiting.
-        using var gate = new ConnectionGate(4, 0, 2, _time, manualReplenishment: true);
+        // Capacity 1: however long the host was idle, only one start goes without waiting. The bucket
+        // refills by real time (it takes no TimeProvider), so real time passes here: ten periods.
+        using var gate = new ConnectionGate(4, 0, 20, TimeProvider.System);
+        Granted(Acquire(gate, HostA)).Dispose();
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
 
         Granted(Acquire(gate, HostA)).Dispose();
-        var second = Acquire(gate, HostA);
+        var third = Acquire(gate, HostA);
 
-        Assert.False(second.IsCompleted);
+        Assert.False(third.IsCompleted, "a token piled up while the host was idle");
+        (await third.WaitAsync(Timeout)).Dispose();
     }
 
     [Fact]
