@@ -20,9 +20,6 @@ namespace ThrottledFetch.Commands
     [OutputType(typeof(DownloadResult))]
     public sealed class InvokeThrottledDownloadCommand : PSCmdlet, IDisposable
     {
-        private const string FileSystemProvider = @"Microsoft.PowerShell.Core\FileSystem::";
-        private static readonly char[] Separators = { '/', '\\' };
-
         private DownloadBatch? batch;
         private ProgressDisplay? progress;
         private string destination = string.Empty;
@@ -171,7 +168,7 @@ namespace ThrottledFetch.Commands
                     string? outFile;
                     try
                     {
-                        outFile = ResolveOutFile(OutFile);
+                        outFile = OutFilePath.Resolve(SessionState, OutFile);
                     }
                     catch (Exception e) when (!(e is PipelineStoppedException))
                     {
@@ -339,54 +336,6 @@ namespace ThrottledFetch.Commands
             }
 
             return resolved;
-        }
-
-        // -OutFile is the user's own and trusted, but a file name first: only an existing FileSystem drive, a rooted
-        // path or ~/ make it a path elsewhere, so 'meeting 10:30.txt' and '~backup.txt' stay names under -Path.
-        private string? ResolveOutFile(string? outFile)
-        {
-            if (string.IsNullOrWhiteSpace(outFile))
-            {
-                return outFile;
-            }
-
-            if (OnFileSystemDrive(outFile!))
-            {
-                return SessionState.Path.GetUnresolvedProviderPathFromPSPath(outFile);
-            }
-
-            if (System.IO.Path.IsPathRooted(outFile))
-            {
-                return outFile;
-            }
-
-            if (outFile == "~" || outFile!.StartsWith("~/", StringComparison.Ordinal) || outFile.StartsWith("~\\", StringComparison.Ordinal))
-            {
-                // Provider-qualified, ~ is the FileSystem home even while the current location is another provider's.
-                return SessionState.Path.GetUnresolvedProviderPathFromPSPath(FileSystemProvider + outFile);
-            }
-
-            return outFile;
-        }
-
-        // 'X:...' where X is an existing drive of the FileSystem provider (C:, TestDrive:, one from New-PSDrive).
-        private bool OnFileSystemDrive(string outFile)
-        {
-            var colon = outFile.IndexOf(':');
-            if (colon <= 0 || outFile.IndexOfAny(Separators, 0, colon) >= 0)
-            {
-                return false;
-            }
-
-            try
-            {
-                var drive = SessionState.Drive.Get(outFile.Substring(0, colon));
-                return drive.Provider.ImplementingType == typeof(Microsoft.PowerShell.Commands.FileSystemProvider);
-            }
-            catch (System.Management.Automation.DriveNotFoundException)
-            {
-                return false;
-            }
         }
 
         // One failed item that never reached the engine: its error, then its result, as for every other item.
