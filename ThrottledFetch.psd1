@@ -16,8 +16,10 @@
     PrivateData          = @{
         PSData = @{
             Tags         = @('download', 'http', 'throttle', 'parallel', 'retry', 'PSEdition_Core', 'PSEdition_Desktop')
-            LicenseUri   = ''
-            ProjectUri   = ''
+            # Placeholders: a publisher replaces these with the real license and project pages before
+            # Publish-PSResource (which refuses empty values; these parse as URIs and lead nowhere).
+            LicenseUri   = 'https://example.invalid/ThrottledFetch/LICENSE'
+            ProjectUri   = 'https://example.invalid/ThrottledFetch'
             ReleaseNotes = 'First release: Invoke-ThrottledDownload.'
         }
     }

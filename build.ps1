@@ -10,7 +10,11 @@ param(
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
-    [string] $Configuration = 'Release'
+    [string] $Configuration = 'Release',
+
+    # Package: lay out the module already built at output/ThrottledFetch without building again
+    # (the Pester package test uses it, after Test has built).
+    [switch] $NoBuild
 )
 
 $ErrorActionPreference = 'Stop'
@@ -145,12 +149,18 @@ function Invoke-Demo {
 }
 
 function Invoke-Package {
-    Invoke-Build
-    $version = (Import-PowerShellDataFile (Join-Path $root 'ThrottledFetch.psd1')).ModuleVersion
+    if (-not $NoBuild) { Invoke-Build }
+    if (-not (Test-Path (Join-Path $module 'bin'))) { throw "No module at $module to package: build first." }
+    $manifest = Join-Path $root 'ThrottledFetch.psd1'
+    $version = (Import-PowerShellDataFile $manifest).ModuleVersion
     $target = Join-Path $output "publish/ThrottledFetch/$version"
     Remove-Item -Recurse -Force (Join-Path $output 'publish') -ErrorAction SilentlyContinue
     New-Item -ItemType Directory -Force $target | Out-Null
     Copy-Item -Path (Join-Path $module '*') -Destination $target -Recurse
+    # The source manifest, not the build's copy: it is the one place the version is set, even with -NoBuild.
+    Copy-Item -Path $manifest -Destination $target -Force
+    # A package that would not install is a build failure, not a publisher's surprise.
+    $null = Test-ModuleManifest -Path (Join-Path $target 'ThrottledFetch.psd1') -ErrorAction Stop
     Write-Host "Packaged $target"
 }
 

@@ -508,6 +508,27 @@ Describe 'Invoke-ThrottledDownload' {
             $text | Should -Match 'Completed'
             $text | Should -Match 'formatted\.bin'
         }
+
+        It 'shows every result property in Format-List and keeps the table as the default view' {
+            $dir = New-TestFolder 'format-list'
+            $result = Invoke-ThrottledDownload "$($Base)bytes/1234/listed.bin" -Path $dir
+
+            # Without a list view Format-List would show the same properties by reflection: check the view is there.
+            $views = (Get-FormatData -TypeName ThrottledFetch.DownloadResult).FormatViewDefinition
+            $views | ForEach-Object { $_.Control.GetType().Name } | Should -Be @('TableControl', 'ListControl')
+
+            $list = $result | Format-List | Out-String -Width 300
+            $labels = [regex]::Matches($list, '(?m)^(\w+)\s+:') | ForEach-Object { $_.Groups[1].Value }
+            $labels | Should -Be @('Input', 'Uri', 'Path', 'Status', 'StatusCode', 'Length', 'Attempts', 'Duration', 'Error')
+            # The list gives the exact byte count, where the table rounds it.
+            $list | Should -Match '(?m)^Length\s+: 1234\s*$'
+            $list | Should -Match '(?m)^Status\s+: Completed\s*$'
+
+            # Out-Default (no Format-* cmdlet) takes the first view: the table and its columns.
+            $default = $result | Out-String -Width 300
+            $default | Should -Match '(?m)^Status\s+Code\s+Size\s+Time\s+Name\s+Uri\s*$'
+            $default | Should -Match 'listed\.bin'
+        }
     }
 
     Context 'Stopping (Ctrl+C)' {
