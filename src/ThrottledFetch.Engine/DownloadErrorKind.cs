@@ -16,5 +16,6 @@ namespace ThrottledFetch.Engine
         WriteFailed,
         AuthenticationRefused,
         RedirectRefused,
+        TooLarge,
     }
 }

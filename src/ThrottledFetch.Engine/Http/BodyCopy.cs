@@ -13,6 +13,7 @@ namespace ThrottledFetch.Engine.Http
     /// Streams one response body into the item's open part file through one fixed buffer, and says how it
     /// ended. A body that stops before its announced length is incomplete, whether the server closed the
     /// connection early or reset it; a connection that breaks before any body byte is a connection failure.
+    /// A body that would pass the size limit is stopped before the chunk that passes it is written.
     /// </summary>
     internal sealed class BodyCopy
     {
@@ -46,6 +47,13 @@ namespace ThrottledFetch.Engine.Http
                 {
                     stall.CancelAfter(options.OperationTimeout);
                     received += read;
+                    if (SizeLimit.Passed(options, item, part.Length + read, status) is AttemptOutcome tooLarge)
+                    {
+                        // Nothing of a body too large is kept, not even for -Resume: it would only fail again.
+                        Store(part, p => p.Restart());
+                        return tooLarge;
+                    }
+
                     try
                     {
                         part.Write(buffer, read);
@@ -76,6 +84,18 @@ namespace ThrottledFetch.Engine.Http
             }
 
             return null;
+        }
+
+        private static void Store(PartialFile part, Action<PartialFile> action)
+        {
+            try
+            {
+                action(part);
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                throw new PartFileException(part.PartPath, e);
+            }
         }
 
         private static AttemptOutcome Incomplete(ItemState item, long got, long expected, int status, Exception? cause) =>

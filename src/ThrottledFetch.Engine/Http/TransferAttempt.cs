@@ -89,6 +89,12 @@ namespace ThrottledFetch.Engine.Http
             var part = item.Part;
             var partial = response.StatusCode == System.Net.HttpStatusCode.PartialContent;
             var range = response.Content.Headers.ContentRange;
+            if (SizeLimit.Announced(options, item, partial ? range?.Length : response.Content.Headers.ContentLength, (int)response.StatusCode) is AttemptOutcome tooLarge)
+            {
+                // Judged before the part is opened, so a file being continued is left as it was.
+                return tooLarge;
+            }
+
             if (!part.IsOpen)
             {
                 Store(part, p => p.Open(append: partial));

@@ -81,6 +81,25 @@ namespace ThrottledFetch.Tests.Commands
         }
 
         [Fact]
+        public async Task BodyAboveMaximumFileSize_IsDownloadTooLarge_AndLeavesNoFile()
+        {
+            await using var server = await LoopbackServer.StartAsync();
+            using var folder = new TempFolder();
+            var urls = new[] { server.Url("bytes/20000/big.bin").ToString(), server.Url("chunked/20000/unsized.bin").ToString(), server.Url("bytes/10240/fits.bin").ToString() };
+
+            var run = Run.Script(host, "$args[0] | Invoke-ThrottledDownload -Path $args[1] -MaximumFileSize 10KB", urls, folder.Path);
+
+            Assert.Equal(2, run.Errors.Count);
+            Assert.All(run.Errors, e => Assert.StartsWith("DownloadTooLarge,", e.FullyQualifiedErrorId, StringComparison.Ordinal));
+            Assert.All(run.Errors, e => Assert.Equal(ErrorCategory.LimitsExceeded, e.CategoryInfo.Category));
+            Assert.All(run.Errors, e => Assert.Contains("10240 bytes", e.Exception.Message, StringComparison.Ordinal));
+            Assert.All(run.Errors, e => Assert.Contains("-MaximumFileSize", e.ErrorDetails.RecommendedAction, StringComparison.Ordinal));
+            Assert.Equal(1, server.CountRequests("/bytes/20000/"));
+            Assert.Equal(1, server.CountRequests("/chunked/"));
+            Assert.Equal(new[] { "fits.bin" }, folder.Files());
+        }
+
+        [Fact]
         public async Task SameNameTwice_TheLaterIsACollisionAndNothingIsOverwritten()
         {
             await using var server = await LoopbackServer.StartAsync();
