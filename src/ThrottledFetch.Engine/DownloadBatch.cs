@@ -12,10 +12,13 @@ using ThrottledFetch.Engine.Scheduling;
 namespace ThrottledFetch.Engine
 {
     /// <summary>
-    /// One invocation's downloads. The caller posts items (refused while the bounded set of live items
-    /// is full), takes events from one queue on its own thread, and waits for changes in between. Items
-    /// start as they are posted, so results flow while input is still arriving; memory is bounded by
-    /// <see cref="Capacity"/>, not by the length of the input.
+    /// One invocation's downloads. The caller posts items (refused while either bounded set of unfinished
+    /// items is full), takes events from one queue on its own thread, and waits for changes in between.
+    /// Items start as they are posted, so results flow while input is still arriving. Memory is bounded by
+    /// <see cref="Capacity"/> items in the window (queued for a slot or transferring) plus
+    /// <see cref="WaitingCapacity"/> items waiting for a retry backoff or a host pause, not by the length of
+    /// the input. Waiting items are kept out of the window so that they never stop the input while slots
+    /// are free: the server keeps seeing the limit while other work retries.
     /// </summary>
     public sealed class DownloadBatch : IDisposable
     {
@@ -28,8 +31,8 @@ namespace ThrottledFetch.Engine
         private readonly ConcurrentDictionary<long, TransferProgress> active = new ConcurrentDictionary<long, TransferProgress>();
         private readonly ManualResetEventSlim changed = new ManualResetEventSlim(false);
         private long nextId;
+        private readonly ItemWindow window;
         private long bytesReceived;
-        private int live;
         private int finished;
         private volatile bool inputComplete;
 
@@ -41,16 +44,33 @@ namespace ThrottledFetch.Engine
                 throw new ArgumentOutOfRangeException(nameof(options), "Limit must be at least 1.");
             }
 
-            Capacity = Math.Max(options.Limit * 2, options.Limit + 16);
+            // The window keeps every slot fed (twice the limit, at least 16 spare for short bodies). The
+            // waiting set must hold everything that fails during one backoff, about failure rate x request
+            // rate x backoff: 20 % of ~1,000 loopback requests/s at L = 8 with the default 1 s (then 2 s)
+            // backoff keeps ~300 waiting, so 1,024 leaves three times that, and 16 per slot above L = 64.
+            // A waiting item holds no slot, no buffer and no open file (its part is closed while it
+            // waits), only its state and timer (about 3 KB, measured with 1,000 waiting): at most ~3 MB at
+            // the default limit and ~50 MB at L = 1024 (whose 2,048-item window holds far more in buffers),
+            // whatever the length of the list and however much of it fails.
+            window = new ItemWindow(
+                Math.Max(options.Limit * 2, options.Limit + 16),
+                Math.Max(1024, options.Limit * 16),
+                () => changed.Set());
             client = HttpClientSetup.Create(options);
             gate = new ConnectionGate(options.Limit, options.LimitPerHost, options.RequestsPerSecond, options.TimeProvider);
             var attempt = new TransferAttempt(client, options, n => Interlocked.Add(ref bytesReceived, n));
-            var retry = RetryPipeline.Create(options, Post);
-            items = new ItemDownload(options, gate, attempt, retry, active, Post);
+            var retry = RetryPipeline.Create(options, Post, item => items!.BeginWait(item));
+            items = new ItemDownload(options, gate, attempt, retry, active, window, Post);
         }
 
-        /// <summary>Most items admitted and not yet finished at once.</summary>
-        public int Capacity { get; }
+        /// <summary>Most items admitted into the window (queued for a slot or transferring) at once.</summary>
+        public int Capacity => window.Capacity;
+
+        /// <summary>Most items waiting for a retry backoff or a host pause at once; they hold no slot and no window place.</summary>
+        public int WaitingCapacity => window.WaitingCapacity;
+
+        /// <summary>Items waiting now for a retry backoff or a host pause.</summary>
+        public int Waiting => window.Waiting;
 
         /// <summary>Items posted so far.</summary>
         public long Posted => Interlocked.Read(ref nextId);
@@ -61,11 +81,11 @@ namespace ThrottledFetch.Engine
         /// <summary>Body bytes received so far, all items together.</summary>
         public long BytesReceived => Interlocked.Read(ref bytesReceived);
 
-        /// <summary>Transfers under way now.</summary>
+        /// <summary>Transfers under way now (holding a slot); items waiting between attempts are not among them.</summary>
         public ICollection<TransferProgress> Active => active.Values;
 
         /// <summary>Input is complete, every item has ended and every event was taken.</summary>
-        public bool IsDone => inputComplete && Volatile.Read(ref live) == 0 && events.IsEmpty;
+        public bool IsDone => inputComplete && window.IsEmpty && events.IsEmpty;
 
         public CancellationToken CancellationToken => cancellation.Token;
 
@@ -74,7 +94,10 @@ namespace ThrottledFetch.Engine
         /// <summary>The full path an item will be saved to, decided before any request (for -WhatIf).</summary>
         public string PlanPath(DownloadRequest request) => TargetPath.Plan(request, options.Destination);
 
-        /// <summary>Admits and starts the item, or returns false while <see cref="Capacity"/> items are live.</summary>
+        /// <summary>
+        /// Admits and starts the item, or returns false while <see cref="Capacity"/> items are in the window
+        /// or <see cref="WaitingCapacity"/> items wait.
+        /// </summary>
         public bool TryPost(DownloadRequest request)
         {
             if (inputComplete)
@@ -83,12 +106,12 @@ namespace ThrottledFetch.Engine
             }
 
             cancellation.Token.ThrowIfCancellationRequested();
-            if (Volatile.Read(ref live) >= Capacity)
+            if (!window.HasRoom)
             {
                 return false;
             }
 
-            Interlocked.Increment(ref live);
+            window.Admit();
             request.Id = Interlocked.Increment(ref nextId);
 
             // Runs on the caller's thread up to its first wait (the queue at the gate), so items
@@ -113,7 +136,7 @@ namespace ThrottledFetch.Engine
         public void WaitForChange(TimeSpan timeout)
         {
             changed.Reset();
-            var roomForInput = !inputComplete && Volatile.Read(ref live) < Capacity;
+            var roomForInput = !inputComplete && window.HasRoom;
             if (!events.IsEmpty || IsDone || roomForInput)
             {
                 return;
@@ -140,7 +163,7 @@ namespace ThrottledFetch.Engine
         public bool WaitForWorkers(TimeSpan timeout)
         {
             var deadline = DateTime.UtcNow + timeout;
-            while (Volatile.Read(ref live) > 0)
+            while (!window.IsEmpty)
             {
                 var left = deadline - DateTime.UtcNow;
                 if (left <= TimeSpan.Zero)
@@ -149,7 +172,7 @@ namespace ThrottledFetch.Engine
                 }
 
                 changed.Reset();
-                if (Volatile.Read(ref live) == 0)
+                if (window.IsEmpty)
                 {
                     break;
                 }
@@ -205,8 +228,7 @@ namespace ThrottledFetch.Engine
                 // After the result is queued, so a repeat's result follows its original's.
                 items.Ended(request, ended);
                 Interlocked.Increment(ref finished);
-                Interlocked.Decrement(ref live);
-                changed.Set();
+                window.Finish();
             }
         }
     }

@@ -17,5 +17,6 @@ namespace ThrottledFetch.Engine
         WriteFailed,
         AuthenticationRefused,
         RedirectRefused,
+        TooLarge,
     }
 }

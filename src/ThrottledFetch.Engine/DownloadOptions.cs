@@ -59,6 +59,12 @@ namespace ThrottledFetch.Engine
 
         public int MaximumRedirection { get; set; } = 10;
 
+        /// <summary>
+        /// Most bytes a saved file may have (after any Content-Encoding is decoded); 0 means no limit. A body
+        /// that would pass it fails the item, announced length or not.
+        /// </summary>
+        public long MaximumFileSize { get; set; }
+
         public ExistingFileMode ExistingFiles { get; set; } = ExistingFileMode.Fail;
 
         /// <summary>Continue partial files, and keep them when an item fails or is cancelled.</summary>

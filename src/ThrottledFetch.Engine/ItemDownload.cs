@@ -25,9 +25,10 @@ namespace ThrottledFetch.Engine
         private readonly PathClaims claims = new PathClaims();
         private readonly RepeatedItems repeats = new RepeatedItems();
         private readonly ConcurrentDictionary<long, TransferProgress> active;
+        private readonly ItemWindow window;
         private readonly Action<string> verbose;
 
-        public ItemDownload(DownloadOptions options, ConnectionGate gate, TransferAttempt attempt, ResiliencePipeline<AttemptOutcome> retry, ConcurrentDictionary<long, TransferProgress> active, Action<string> verbose)
+        public ItemDownload(DownloadOptions options, ConnectionGate gate, TransferAttempt attempt, ResiliencePipeline<AttemptOutcome> retry, ConcurrentDictionary<long, TransferProgress> active, ItemWindow window, Action<string> verbose)
         {
             this.verbose = verbose;
             this.options = options;
@@ -35,6 +36,20 @@ namespace ThrottledFetch.Engine
             this.attempt = attempt;
             this.retry = retry;
             this.active = active;
+            this.window = window;
+        }
+
+        /// <summary>
+        /// The item waits for its next attempt (a backoff or a host pause): it leaves the window so new input
+        /// keeps the slots busy, is no longer shown as a transfer, and keeps no file open while it waits (the
+        /// next attempt opens its part again), so thousands of waiting items cost no handles.
+        /// </summary>
+        public void BeginWait(ItemState item)
+        {
+            // Off the transfers first: a progress update never shows it as both a transfer and waiting.
+            active.TryRemove(item.Request.Id, out _);
+            item.Part.Close();
+            window.StartWaiting(item);
         }
 
         /// <summary>Runs the item to its end; null when the batch was cancelled (nothing is reported after a stop).</summary>
@@ -153,13 +168,15 @@ namespace ThrottledFetch.Engine
                     async (ctx, state) =>
                     {
                         state.Attempts++;
-                        using var lease = await gate.AcquireAsync(state.HostKey, ctx.CancellationToken).ConfigureAwait(false);
-                        if (state.FirstRequestAt == null)
-                        {
-                            // Shown as active (a progress child) from its first request, not while it queues.
-                            state.FirstRequestAt = options.TimeProvider.GetTimestamp();
-                            active[state.Request.Id] = state.Progress;
-                        }
+
+                        // Held back by a Retry-After pause of its host, it waits out of the window, as in a backoff
+                        // (not yet shown as a transfer, so counting it is all there is to do).
+                        using var lease = await gate.AcquireAsync(state.HostKey, ctx.CancellationToken, () => window.StartWaiting(state)).ConfigureAwait(false);
+                        window.StopWaiting(state);
+                        state.FirstRequestAt ??= options.TimeProvider.GetTimestamp();
+
+                        // Shown as active (a progress child) while it holds a slot, not while it queues or waits.
+                        active[state.Request.Id] = state.Progress;
 
                         var result = await attempt.RunAsync(state, ctx.CancellationToken).ConfigureAwait(false);
                         if (result.RetryAfter is TimeSpan wait && result.Transient)
@@ -175,6 +192,8 @@ namespace ThrottledFetch.Engine
             }
             finally
             {
+                // Cancelled in a backoff or at the gate: the item ends from the window.
+                window.StopWaiting(item);
                 ResilienceContextPool.Shared.Return(context);
             }
 
@@ -220,14 +239,12 @@ namespace ThrottledFetch.Engine
         {
             var request = item.Request;
             var part = item.Part;
-            if (!part.IsOpen)
+            // An empty body still makes a file; a part closed while its item waited is opened again.
+            Store(part, p =>
             {
-                Store(part, p =>
-                {
-                    p.Create(); // an empty body still makes a file
-                    return true;
-                });
-            }
+                p.EnsureOpen();
+                return true;
+            });
 
             if (!item.FinalClaimed && ClaimName(item, null) is DownloadError collision)
             {

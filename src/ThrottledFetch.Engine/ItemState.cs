@@ -55,6 +55,9 @@ namespace ThrottledFetch.Engine
         /// <summary>The part file was written to or truncated during this run.</summary>
         public bool PartChanged { get; set; }
 
+        /// <summary>Between attempts: in a backoff or a host pause, out of the batch's window (see <see cref="ItemWindow"/>).</summary>
+        public bool Waiting { get; set; }
+
         /// <summary>The part file may be continued on the next attempt (a resumed run or an earlier attempt).</summary>
         public bool CanContinue => AcceptsRanges && Validator != null && Part.Length > 0;
     }

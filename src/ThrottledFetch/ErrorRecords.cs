@@ -76,6 +76,7 @@ namespace ThrottledFetch
                 case DownloadErrorKind.WriteFailed: return ("DownloadWriteFailed", ErrorCategory.WriteError);
                 case DownloadErrorKind.AuthenticationRefused: return ("DownloadUnencryptedAuthentication", ErrorCategory.SecurityError);
                 case DownloadErrorKind.RedirectRefused: return ("DownloadInsecureRedirect", ErrorCategory.SecurityError);
+                case DownloadErrorKind.TooLarge: return ("DownloadTooLarge", ErrorCategory.LimitsExceeded);
                 case DownloadErrorKind.HttpStatus: return ("DownloadHttpStatus", StatusCategory(error.StatusCode));
                 default: return ("DownloadFailed", ErrorCategory.NotSpecified);
             }
@@ -111,6 +112,7 @@ namespace ThrottledFetch
                 case DownloadErrorKind.Timeout: return "Raise -OperationTimeoutSeconds, or check the server.";
                 case DownloadErrorKind.AuthenticationRefused: return "Use an https:// URL, or -AllowUnencryptedAuthentication.";
                 case DownloadErrorKind.RedirectRefused: return "Use -AllowInsecureRedirect to follow the redirect.";
+                case DownloadErrorKind.TooLarge: return "Raise -MaximumFileSize, or use 0 for no limit.";
                 default: return null;
             }
         }

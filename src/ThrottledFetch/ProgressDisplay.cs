@@ -10,7 +10,9 @@ namespace ThrottledFetch
     /// <summary>
     /// Progress for a batch, written only from the pipeline thread: one overall record and a child per file
     /// still active at an update, at most every 250 ms. Every child that was shown is completed when its file
-    /// ends, so a slow file is always visible and many fast ones cost nothing.
+    /// ends, so a slow file is always visible and many fast ones cost nothing. An item waiting for a retry
+    /// (a backoff or a Retry-After pause) is not a transfer: the overall record counts it as waiting, and a
+    /// child shown for an earlier attempt is completed then, and shown again when its next attempt runs.
     /// </summary>
     internal sealed class ProgressDisplay
     {
@@ -50,15 +52,19 @@ namespace ThrottledFetch
 
             var active = new HashSet<long>();
             var transfers = new List<TransferProgress>(batch.Active);
+
+            // Read after the transfers: an item leaves them before it counts as waiting, so none shows as both.
+            var waiting = batch.Waiting;
             var total = batch.Posted;
             var done = batch.Finished;
             var overall = new ProgressRecord(OverallId, "Invoke-ThrottledDownload", string.Format(
                 CultureInfo.CurrentCulture,
-                "{0} of {1}{2} done, {3} active, {4}/s",
+                "{0} of {1}{2} done, {3} active{4}, {5}/s",
                 done,
                 total,
                 inputComplete ? string.Empty : "+",
                 transfers.Count,
+                waiting > 0 ? string.Format(CultureInfo.CurrentCulture, ", {0} waiting", waiting) : string.Empty,
                 Size.Format(rate)));
             overall.PercentComplete = inputComplete && total > 0 ? (int)Math.Min(100, done * 100 / total) : -1;
             cmdlet.WriteProgress(overall);
@@ -88,7 +94,7 @@ namespace ThrottledFetch
                 cmdlet.WriteProgress(record);
             }
 
-            // A child whose file ended between updates and was not completed yet.
+            // A child whose file ended between updates, or that now waits for a retry, and was not completed yet.
             var ended = new List<long>();
             foreach (var id in shown.Keys)
             {
@@ -100,17 +106,20 @@ namespace ThrottledFetch
 
             foreach (var id in ended)
             {
-                ItemEnded(id);
+                // Mostly items that now wait: a finished item's result, written before this update, completed it.
+                CompleteChild(id, "Waiting");
             }
         }
 
         /// <summary>Completes the item's child record if one was shown.</summary>
-        public void ItemEnded(long id)
+        public void ItemEnded(long id) => CompleteChild(id, "Done");
+
+        private void CompleteChild(long id, string status)
         {
             if (shown.TryGetValue(id, out var name))
             {
                 shown.Remove(id);
-                cmdlet.WriteProgress(new ProgressRecord(ActivityId(id), name, "Done")
+                cmdlet.WriteProgress(new ProgressRecord(ActivityId(id), name, status)
                 {
                     ParentActivityId = OverallId,
                     PercentComplete = 100,

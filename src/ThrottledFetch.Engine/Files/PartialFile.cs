@@ -52,6 +52,26 @@ namespace ThrottledFetch.Engine.Files
             return true;
         }
 
+        /// <summary>
+        /// Opens the part again after it was closed for a wait: what it held is kept when it is still there
+        /// and as long as before; otherwise it starts empty (and <see cref="Length"/> says so).
+        /// </summary>
+        public void EnsureOpen()
+        {
+            if (IsOpen)
+            {
+                return;
+            }
+
+            var expected = Length;
+            if (expected > 0 && OpenExisting() && Length == expected)
+            {
+                return;
+            }
+
+            Create();
+        }
+
         /// <summary>Creates the part file empty, replacing whatever held its name (never writing through it).</summary>
         public void Create()
         {

@@ -1,5 +1,4 @@
 using System;
-using System.Buffers;
 using System.IO;
 using System.Net.Http;
 using System.Net.Http.Headers;
@@ -20,13 +19,13 @@ namespace ThrottledFetch.Engine.Http
     {
         private readonly DownloadOptions options;
         private readonly RequestSender sender;
-        private readonly Action<long> onBytes;
+        private readonly BodyCopy copy;
 
         public TransferAttempt(HttpClient client, DownloadOptions options, Action<long> onBytes)
         {
             this.options = options;
-            this.onBytes = onBytes;
             sender = new RequestSender(client, options);
+            copy = new BodyCopy(options, onBytes);
         }
 
         public async Task<AttemptOutcome> RunAsync(ItemState item, CancellationToken cancellationToken)
@@ -93,6 +92,12 @@ namespace ThrottledFetch.Engine.Http
             var part = item.Part;
             var partial = response.StatusCode == System.Net.HttpStatusCode.PartialContent;
             var range = response.Content.Headers.ContentRange;
+            if (SizeLimit.Announced(options, item, partial ? range?.Length : response.Content.Headers.ContentLength, (int)response.StatusCode) is AttemptOutcome tooLarge)
+            {
+                // Judged before the part is opened, so a file being continued is left as it was.
+                return tooLarge;
+            }
+
             if (partial && (!item.CanContinue || range?.From != part.Length))
             {
                 // Not the range we asked for: start over without one.
@@ -107,11 +112,15 @@ namespace ThrottledFetch.Engine.Http
             }
 
             var total = partial ? range?.Length : response.Content.Headers.ContentLength;
-            if (!part.IsOpen)
+            Store(part, p => p.EnsureOpen());
+            if (partial && range?.From != part.Length)
             {
-                Store(part, p => p.Create());
+                // The part changed while the item waited (closed): start over without a range.
+                item.AcceptsRanges = false;
+                return AttemptOutcome.Failure(new DownloadError(DownloadErrorKind.IncompleteBody, $"'{item.Request.Uri}' could not be continued: its part file changed.", null, (int)response.StatusCode), transient: true);
             }
-            else if (!partial && part.Length > 0)
+
+            if (!partial && part.Length > 0)
             {
                 Store(part, p => p.Restart());
                 item.PartChanged = true;
@@ -130,45 +139,8 @@ namespace ThrottledFetch.Engine.Http
             item.Progress.SetTotal(total ?? -1);
             item.Progress.SetReceived(part.Length);
 
-            // A small body gets a small buffer: many 128 KiB rentals at once would drain the pool and
-            // land new arrays on the large-object heap, zeroed page by page.
-            var remaining = response.Content.Headers.ContentLength;
-            var size = remaining is long known && known < options.BufferSize ? (int)Math.Max(known + 1, 4096) : options.BufferSize;
-            var buffer = ArrayPool<byte>.Shared.Rent(size);
-            try
-            {
-                using var body = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
-                int read;
-                while ((read = await body.ReadAsync(buffer, 0, buffer.Length, stall.Token).ConfigureAwait(false)) > 0)
-                {
-                    stall.CancelAfter(options.OperationTimeout);
-                    try
-                    {
-                        part.Write(buffer, read);
-                        item.PartChanged = true;
-                    }
-                    catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
-                    {
-                        throw new PartFileException(part.PartPath, e);
-                    }
-
-                    item.Progress.SetReceived(part.Length);
-                    onBytes(read);
-                }
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
-
-            if (total is long expected && part.Length != expected)
-            {
-                return AttemptOutcome.Failure(
-                    new DownloadError(DownloadErrorKind.IncompleteBody, $"'{item.Request.Uri}' ended after {part.Length} of {expected} bytes.", null, (int)response.StatusCode),
-                    transient: true);
-            }
-
-            return AttemptOutcome.Success((int)response.StatusCode, null);
+            var failure = await copy.RunAsync(item, response, total, stall).ConfigureAwait(false);
+            return failure ?? AttemptOutcome.Success((int)response.StatusCode, null);
         }
 
         private async Task<AttemptOutcome> StatusFailureAsync(ItemState item, HttpResponseMessage response, CancellationTokenSource stall)

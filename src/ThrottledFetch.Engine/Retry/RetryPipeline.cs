@@ -14,7 +14,11 @@ namespace ThrottledFetch.Engine.Retry
     {
         public static readonly ResiliencePropertyKey<ItemState> Item = new ResiliencePropertyKey<ItemState>("ThrottledFetch.Item");
 
-        public static ResiliencePipeline<AttemptOutcome> Create(DownloadOptions options, Action<string> verbose)
+        /// <param name="waiting">
+        /// Told when an item starts waiting for its next attempt (a backoff, or a Retry-After pause at the
+        /// gate), so that it gives up its place in the batch's window until that attempt gets a slot.
+        /// </param>
+        public static ResiliencePipeline<AttemptOutcome> Create(DownloadOptions options, Action<string> verbose, Action<ItemState>? waiting = null)
         {
             var builder = new ResiliencePipelineBuilder<AttemptOutcome> { TimeProvider = options.TimeProvider };
             if (options.MaximumRetryCount <= 0)
@@ -37,6 +41,8 @@ namespace ThrottledFetch.Engine.Retry
                 {
                     if (args.Context.Properties.TryGetValue(Item, out var item))
                     {
+                        // Called after the failed attempt freed its slot and before the delay starts.
+                        waiting?.Invoke(item);
                         verbose(Describe(item, args.Outcome.Result, args.AttemptNumber + 1, options.MaximumRetryCount, args.RetryDelay));
                     }
 

@@ -45,7 +45,12 @@ namespace ThrottledFetch.Engine.Scheduling
             get { lock (sync) { return waiters.Count; } }
         }
 
-        public ValueTask<GateLease> AcquireAsync(string hostKey, CancellationToken cancellationToken)
+        /// <param name="paused">
+        /// Called once if this waiter is, or becomes, held back by a Retry-After pause of its host, so the
+        /// caller can count it as waiting rather than queued. It runs under the gate's lock and before the
+        /// lease is granted: it must be short and must not call the gate.
+        /// </param>
+        public ValueTask<GateLease> AcquireAsync(string hostKey, CancellationToken cancellationToken, Action? paused = null)
         {
             cancellationToken.ThrowIfCancellationRequested();
             Waiter waiter;
@@ -58,9 +63,13 @@ namespace ThrottledFetch.Engine.Scheduling
                     return new ValueTask<GateLease>(new GateLease(this, host));
                 }
 
-                waiter = new Waiter(host);
+                waiter = new Waiter(host) { Paused = paused };
                 waiter.Node = waiters.AddLast(waiter);
                 granted = Pump();
+                if (waiter.Node != null && host.PausedUntil > time.GetUtcNow())
+                {
+                    TellPaused(waiter);
+                }
             }
 
             Complete(granted);
@@ -96,6 +105,16 @@ namespace ThrottledFetch.Engine.Scheduling
                 }
 
                 granted = Pump();
+                if (host.PausedUntil > time.GetUtcNow())
+                {
+                    foreach (var waiter in waiters)
+                    {
+                        if (waiter.Host == host)
+                        {
+                            TellPaused(waiter);
+                        }
+                    }
+                }
             }
 
             Complete(granted);
@@ -283,6 +302,14 @@ namespace ThrottledFetch.Engine.Scheduling
             timers.Add(timer);
         }
 
+        // Under the lock, while the waiter is still queued, so the caller hears of the pause before the grant.
+        private static void TellPaused(Waiter waiter)
+        {
+            var paused = waiter.Paused;
+            waiter.Paused = null;
+            paused?.Invoke();
+        }
+
         private void Cancel(Waiter waiter, CancellationToken token)
         {
             lock (sync)
@@ -310,6 +337,9 @@ namespace ThrottledFetch.Engine.Scheduling
                 new TaskCompletionSource<GateLease>(TaskCreationOptions.RunContinuationsAsynchronously);
 
             public LinkedListNode<Waiter>? Node { get; set; }
+
+            /// <summary>Told once when a Retry-After pause of the host holds this waiter back.</summary>
+            public Action? Paused { get; set; }
 
             public CancellationTokenRegistration Registration { get; set; }
         }

@@ -81,6 +81,11 @@ namespace ThrottledFetch.Commands
         [ValidateRange(0, 100)]
         public int MaximumRedirection { get; set; } = 10;
 
+        /// <summary>Bytes; 0 means no limit (PowerShell's 10MB suffixes make it easy to write).</summary>
+        [Parameter]
+        [ValidateRange(0, long.MaxValue)]
+        public long MaximumFileSize { get; set; }
+
         [Parameter]
         public IDictionary? Headers { get; set; }
 
@@ -271,6 +276,7 @@ namespace ThrottledFetch.Commands
                 ConnectionTimeout = TimeSpan.FromSeconds(ConnectionTimeoutSeconds),
                 OperationTimeout = TimeSpan.FromSeconds(OperationTimeoutSeconds),
                 MaximumRedirection = MaximumRedirection,
+                MaximumFileSize = MaximumFileSize,
                 UserAgent = UserAgent,
                 Credential = Credential?.GetNetworkCredential(),
                 Token = Token == null ? null : new NetworkCredential(string.Empty, Token).Password,

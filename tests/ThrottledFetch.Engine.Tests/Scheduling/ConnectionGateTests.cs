@@ -264,6 +264,43 @@ public sealed class ConnectionGateTests
     }
 
     [Fact]
+    public async Task Paused_IsToldOnce_ToWaitersHeldBackByAPause_QueuedBeforeOrAfterIt_AndNotToOthers()
+    {
+        using var gate = new ConnectionGate(1, 0, 0, _time);
+        var running = Granted(Acquire(gate, HostA));
+        var told = new List<string>();
+        var before = gate.AcquireAsync(HostA, CancellationToken.None, () => told.Add("before")).AsTask();
+        var other = gate.AcquireAsync(HostB, CancellationToken.None, () => told.Add("other")).AsTask();
+        Assert.Empty(told);
+
+        gate.PauseHost(HostA, _time.GetUtcNow() + TimeSpan.FromSeconds(10));
+        var after = gate.AcquireAsync(HostA, CancellationToken.None, () => told.Add("after")).AsTask();
+        gate.PauseHost(HostA, _time.GetUtcNow() + TimeSpan.FromSeconds(20));
+
+        Assert.Equal(new[] { "before", "after" }, told);
+        running.Dispose();
+        Granted(other).Dispose();
+        _time.Advance(TimeSpan.FromSeconds(20));
+        (await before.WaitAsync(Timeout)).Dispose();
+        using var lease = await after.WaitAsync(Timeout);
+        Assert.Equal(new[] { "before", "after" }, told);
+    }
+
+    [Fact]
+    public void Paused_IsNotTold_WhenThePauseIsOver()
+    {
+        using var gate = new ConnectionGate(4, 0, 0, _time);
+        gate.PauseHost(HostA, _time.GetUtcNow() + TimeSpan.FromSeconds(1));
+        _time.Advance(TimeSpan.FromSeconds(1));
+        var told = false;
+
+        var lease = gate.AcquireAsync(HostA, CancellationToken.None, () => told = true).AsTask();
+
+        Granted(lease).Dispose();
+        Assert.False(told);
+    }
+
+    [Fact]
     public async Task PauseHost_PausingWhileALeaseIsHeld_HoldsBackOnlyNewRequests()
     {
         using var gate = new ConnectionGate(4, 0, 0, _time);

@@ -63,6 +63,17 @@ public sealed class LoopbackServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Chunked_SendsTheContentWithoutALength()
+    {
+        using var response = await _client.GetAsync(_server.Url("chunked/100000/file.bin?seed=4"), HttpCompletionOption.ResponseHeadersRead);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(response.Headers.TransferEncodingChunked);
+        Assert.Null(response.Content.Headers.ContentLength);
+        Assert.Equal(TestContent.Bytes(100000, 4), await response.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
     public async Task Flaky_Answers503ThenSucceeds()
     {
         var url = _server.Url("flaky/k1/1/5000");

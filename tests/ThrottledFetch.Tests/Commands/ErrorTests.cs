@@ -58,6 +58,47 @@ namespace ThrottledFetch.Tests.Commands
             Assert.Equal(3, run.Results.Count(r => r.Status == "Failed"));
         }
 
+        [Theory]
+        [InlineData("truncate")]
+        [InlineData("reset")]
+        public async Task BodyShorterThanItsContentLength_IsDownloadIncomplete(string endpoint)
+        {
+            // Half of the announced 100000 bytes, then an early FIN (truncate) or a TCP reset.
+            await using var server = await LoopbackServer.StartAsync();
+            using var folder = new TempFolder();
+            var url = server.Url($"{endpoint}/k/1/100000/short.bin").ToString();
+
+            var run = Run.Script(host, "Invoke-ThrottledDownload $args[0] -Path $args[1] -MaximumRetryCount 0", url, folder.Path);
+
+            var error = Assert.Single(run.Errors);
+            Assert.StartsWith("DownloadIncomplete,", error.FullyQualifiedErrorId, StringComparison.Ordinal);
+            Assert.Equal(ErrorCategory.ConnectionError, error.CategoryInfo.Category);
+            Assert.Matches($"^'{System.Text.RegularExpressions.Regex.Escape(url)}' ended after [1-9][0-9]* of 100000 bytes", error.Exception.Message);
+            var result = Assert.Single(run.Results);
+            Assert.Equal("Failed", result.Status);
+            Assert.Equal(200, result.StatusCode);
+            Assert.Empty(folder.Files());
+        }
+
+        [Fact]
+        public async Task BodyAboveMaximumFileSize_IsDownloadTooLarge_AndLeavesNoFile()
+        {
+            await using var server = await LoopbackServer.StartAsync();
+            using var folder = new TempFolder();
+            var urls = new[] { server.Url("bytes/20000/big.bin").ToString(), server.Url("chunked/20000/unsized.bin").ToString(), server.Url("bytes/10240/fits.bin").ToString() };
+
+            var run = Run.Script(host, "$args[0] | Invoke-ThrottledDownload -Path $args[1] -MaximumFileSize 10KB", urls, folder.Path);
+
+            Assert.Equal(2, run.Errors.Count);
+            Assert.All(run.Errors, e => Assert.StartsWith("DownloadTooLarge,", e.FullyQualifiedErrorId, StringComparison.Ordinal));
+            Assert.All(run.Errors, e => Assert.Equal(ErrorCategory.LimitsExceeded, e.CategoryInfo.Category));
+            Assert.All(run.Errors, e => Assert.Contains("10240 bytes", e.Exception.Message, StringComparison.Ordinal));
+            Assert.All(run.Errors, e => Assert.Contains("-MaximumFileSize", e.ErrorDetails.RecommendedAction, StringComparison.Ordinal));
+            Assert.Equal(1, server.CountRequests("/bytes/20000/"));
+            Assert.Equal(1, server.CountRequests("/chunked/"));
+            Assert.Equal(new[] { "fits.bin" }, folder.Files());
+        }
+
         [Fact]
         public async Task SameNameTwice_TheLaterIsACollisionAndNothingIsOverwritten()
         {

@@ -65,6 +65,38 @@ namespace ThrottledFetch.Tests.Commands
         }
 
         [Fact]
+        public async Task ItemWaitingForItsRetry_IsCountedAsWaiting_NotShownAsATransfer()
+        {
+            // Retry-After: 1 pauses the host for exactly a second (no jitter), several progress updates long.
+            await using var server = await LoopbackServer.StartAsync();
+            using var folder = new TempFolder();
+            var url = server.Url("retry-after/w/1/1000/w.bin?seconds=1").ToString();
+
+            var run = Run.Script(host, "$args[0] | Invoke-ThrottledDownload -Path $args[1]", new[] { url }, folder.Path);
+
+            Assert.Empty(run.Errors);
+            Assert.Equal("Completed", Assert.Single(run.Results).Status);
+            Assert.Contains(run.Progress, p => p.ParentActivityId < 0 && p.StatusDescription.Contains("0 active, 1 waiting", System.StringComparison.Ordinal));
+
+            // No update shows the item as a transfer while it counts as waiting.
+            ProgressRecord? overall = null;
+            foreach (var record in run.Progress)
+            {
+                if (record.ParentActivityId < 0)
+                {
+                    overall = record;
+                }
+                else if (record.RecordType == ProgressRecordType.Processing)
+                {
+                    Assert.DoesNotContain("waiting", overall!.StatusDescription, System.StringComparison.Ordinal);
+                }
+            }
+
+            var children = run.Progress.Where(p => p.ParentActivityId >= 0).GroupBy(p => p.ActivityId).ToList();
+            Assert.All(children, g => Assert.Equal(ProgressRecordType.Completed, g.Last().RecordType));
+        }
+
+        [Fact]
         public async Task ProgressPreferenceSilentlyContinue_WritesNoProgress()
         {
             await using var server = await LoopbackServer.StartAsync();

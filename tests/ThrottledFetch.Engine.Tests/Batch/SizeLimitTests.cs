@@ -1,0 +1,86 @@
+using System;
+using System.Threading.Tasks;
+using ThrottledFetch.Testing;
+using Xunit;
+
+namespace ThrottledFetch.Engine.Tests.Batch;
+
+/// <summary>MaximumFileSize: a body that would pass it fails the item, not retried, with no file and no .part left.</summary>
+public sealed class SizeLimitTests : IAsyncLifetime
+{
+    private const long Limit = 100_000;
+
+    private readonly TempFolder _folder = new();
+    private LoopbackServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await LoopbackServer.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        _folder.Dispose();
+    }
+
+    [Fact]
+    public void AnnouncedLengthAboveTheLimit_FailsBeforeTheBodyIsRead()
+    {
+        using var runner = new BatchRunner(Options());
+
+        runner.Post(new DownloadRequest(_server.Url($"bytes/{Limit + 1}/big.bin")));
+        var outcome = runner.Complete();
+
+        var finished = outcome.Single();
+        Assert.Equal(DownloadStatus.Failed, finished.Result!.Status);
+        Assert.Equal(DownloadErrorKind.TooLarge, finished.Error!.Kind);
+        Assert.Equal(200, finished.Error.StatusCode);
+        Assert.Equal(1, finished.Result.Attempts);
+        Assert.Equal(1, _server.TotalRequests);
+        Assert.Contains("100001 bytes", finished.Error.Message, StringComparison.Ordinal);
+        Assert.Contains("100000", finished.Error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, runner.Batch.BytesReceived);
+        Assert.Empty(_folder.Files());
+    }
+
+    [Fact]
+    public void EndlessBodyWithoutALength_IsStoppedOnceItPassesTheLimit()
+    {
+        var options = Options();
+        using var runner = new BatchRunner(options);
+
+        // A gigabyte (the server's cap) is endless enough: only a client that stops early ends it soon.
+        runner.Post(new DownloadRequest(_server.Url("chunked/1073741824/endless.bin")));
+        var outcome = runner.Complete();
+
+        var finished = outcome.Single();
+        Assert.Equal(DownloadStatus.Failed, finished.Result!.Status);
+        Assert.Equal(DownloadErrorKind.TooLarge, finished.Error!.Kind);
+        Assert.Equal(1, finished.Result.Attempts);
+        Assert.Equal(1, _server.TotalRequests);
+        Assert.Contains("100000 bytes", finished.Error.Message, StringComparison.Ordinal);
+
+        // Stopped at the read that would pass the limit (that read not written), not at the end of the gigabyte.
+        Assert.InRange(runner.Batch.BytesReceived, Limit - options.BufferSize, Limit);
+        Assert.Empty(_folder.Files());
+    }
+
+    [Theory]
+    [InlineData("bytes")]
+    [InlineData("chunked")]
+    public void BodyOfExactlyTheLimit_Completes(string endpoint)
+    {
+        var outcome = BatchRunner.Run(Options(), new DownloadRequest(_server.Url($"{endpoint}/{Limit}/exact.bin?seed=3")));
+
+        var finished = outcome.Single();
+        Assert.Null(finished.Error);
+        Assert.Equal(Limit, finished.Result!.Length);
+        FileAssert.Exact(_folder.File("exact.bin"), Limit, 3);
+    }
+
+    private DownloadOptions Options()
+    {
+        var options = BatchRunner.Options(_folder.Path);
+        options.MaximumFileSize = Limit;
+        options.MaximumRetryCount = 3;
+        return options;
+    }
+}
