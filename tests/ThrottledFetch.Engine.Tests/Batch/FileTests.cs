@@ -248,7 +248,10 @@ public sealed class FileTests : IAsyncLifetime
         var first = new DownloadRequest(_server.Url("bytes/4000/same.bin?seed=1"));
         var second = new DownloadRequest(_server.Url("bytes/6000/same.bin?seed=2"));
 
-        var outcome = BatchRunner.Run(Options(), first, second);
+        var options = Options();
+        options.Limit = 1; // without an OutFile the name is claimed at the response: one at a time, the first claims it
+
+        var outcome = BatchRunner.Run(options, first, second);
 
         Assert.Equal(DownloadStatus.Completed, outcome.For(first.Uri).Result!.Status);
         var collided = outcome.For(second.Uri);
