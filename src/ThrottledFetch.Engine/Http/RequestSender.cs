@@ -4,61 +4,64 @@ using System.Net.Http.Headers;
 using System.Threading;
 using System.Threading.Tasks;
 using ThrottledFetch.Engine.Retry;
+using ThrottledFetch.Engine.Session;
 using ThrottledFetch.Engine.Text;
 
 namespace ThrottledFetch.Engine.Http
 {
     /// <summary>
-    /// Sends one GET, following redirects by hand: user headers and credentials go only to the origin the
-    /// user named, HTTPS to HTTP is refused unless allowed, and a part file is continued with Range/If-Range.
+    /// Sends one request, following redirects by hand: user headers and credentials go only to the origin
+    /// the user named, HTTPS to HTTP is refused unless allowed, and a 303 (or a 301/302 after a POST, as
+    /// browsers and Invoke-WebRequest do) goes on as a GET without the body.
     /// </summary>
     internal sealed class RequestSender
     {
         private readonly HttpClient client;
-        private readonly DownloadOptions options;
+        private readonly SessionOptions options;
         private readonly AuthenticationHeaderValue? authorization;
 
-        public RequestSender(HttpClient client, DownloadOptions options)
+        public RequestSender(HttpClient client, SessionOptions options)
         {
             this.client = client;
             this.options = options;
             authorization = HttpClientSetup.Authorization(options);
         }
 
-        public async Task<SendResult> SendAsync(ItemState item, CancellationToken token)
+        public async Task<SendResult> SendAsync(OutgoingRequest outgoing, CancellationToken token)
         {
-            var origin = item.Request.Uri;
+            var origin = outgoing.Uri;
             var uri = origin;
+            var method = outgoing.Method;
+            var body = outgoing.Body;
             for (var redirects = 0; ; redirects++)
             {
-                var request = new HttpRequestMessage(HttpMethod.Get, uri);
-                if (SameOrigin(uri, origin))
+                var request = new HttpRequestMessage(method, uri);
+                if (Origin.Same(uri, origin))
                 {
                     // User headers and credentials go only to the origin the user named.
-                    foreach (var header in options.Headers)
-                    {
-                        request.Headers.TryAddWithoutValidation(header.Key, header.Value);
-                    }
-
+                    AddHeaders(request, options.Headers);
+                    AddHeaders(request, outgoing.Headers);
                     if (authorization != null)
                     {
                         request.Headers.Authorization = authorization;
                     }
                 }
 
-                if (item.CanContinue)
+                if (body != null)
                 {
-                    request.Headers.Range = new RangeHeaderValue(item.Part.Length, null);
-                    // Parsed, not passed raw: a validator file is read from a folder others may write to.
-                    if (item.Validator?.IfRange is string ifRange && RangeConditionHeaderValue.TryParse(ifRange, out var condition))
+                    request.Content = new ByteArrayContent(body);
+                    if (outgoing.ContentType != null)
                     {
-                        request.Headers.IfRange = condition;
+                        request.Content.Headers.TryAddWithoutValidation("Content-Type", outgoing.ContentType);
                     }
                 }
 
+                request.Headers.Range = outgoing.Range;
+                request.Headers.IfRange = outgoing.IfRange;
                 var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
+                var status = (int)response.StatusCode;
                 var location = response.Headers.Location;
-                if (!IsRedirect((int)response.StatusCode) || location == null)
+                if (!IsRedirect(status) || location == null)
                 {
                     return new SendResult(response);
                 }
@@ -68,35 +71,53 @@ namespace ThrottledFetch.Engine.Http
                 if (uri.Scheme == Uri.UriSchemeHttps && next.Scheme == Uri.UriSchemeHttp && !options.AllowInsecureRedirect)
                 {
                     return new SendResult(AttemptOutcome.Failure(
-                        new DownloadError(DownloadErrorKind.RedirectRefused, $"'{item.Request.Uri}' redirected from HTTPS to '{DisplayText.Clean(next)}' over plain HTTP; it was not followed."),
+                        new DownloadError(DownloadErrorKind.RedirectRefused, $"'{origin}' redirected from HTTPS to '{DisplayText.Clean(next)}' over plain HTTP; it was not followed."),
                         transient: false));
                 }
 
                 if (next.Scheme != Uri.UriSchemeHttp && next.Scheme != Uri.UriSchemeHttps)
                 {
                     return new SendResult(AttemptOutcome.Failure(
-                        new DownloadError(DownloadErrorKind.RedirectRefused, $"'{item.Request.Uri}' redirected to '{DisplayText.Clean(next)}', which is not HTTP or HTTPS."),
+                        new DownloadError(DownloadErrorKind.RedirectRefused, $"'{origin}' redirected to '{DisplayText.Clean(next)}', which is not HTTP or HTTPS."),
                         transient: false));
                 }
 
                 if (redirects >= options.MaximumRedirection)
                 {
                     return new SendResult(AttemptOutcome.Failure(
-                        new DownloadError(DownloadErrorKind.HttpStatus, $"'{item.Request.Uri}' redirected more than {options.MaximumRedirection} times.", null, (int)response.StatusCode),
+                        new DownloadError(DownloadErrorKind.HttpStatus, $"'{origin}' redirected more than {options.MaximumRedirection} times.", null, status),
                         transient: false));
+                }
+
+                if (status == 303 || ((status == 301 || status == 302) && method == HttpMethod.Post))
+                {
+                    method = HttpMethod.Get;
+                    body = null;
                 }
 
                 uri = next;
             }
         }
 
+        private static void AddHeaders(HttpRequestMessage request, System.Collections.Generic.IDictionary<string, string>? headers)
+        {
+            if (headers == null)
+            {
+                return;
+            }
+
+            foreach (var header in headers)
+            {
+                // Content headers (Content-Type of a body) belong to the content, not the request.
+                if (!request.Headers.TryAddWithoutValidation(header.Key, header.Value) && request.Content != null)
+                {
+                    request.Content.Headers.TryAddWithoutValidation(header.Key, header.Value);
+                }
+            }
+        }
+
         private static bool IsRedirect(int status) =>
             status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
-
-        private static bool SameOrigin(Uri a, Uri b) =>
-            string.Equals(a.Scheme, b.Scheme, StringComparison.OrdinalIgnoreCase)
-            && string.Equals(a.IdnHost, b.IdnHost, StringComparison.OrdinalIgnoreCase)
-            && a.Port == b.Port;
 
         internal readonly struct SendResult
         {

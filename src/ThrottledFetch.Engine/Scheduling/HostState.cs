@@ -25,7 +25,6 @@ namespace ThrottledFetch.Engine.Scheduling
         /// <summary>A wake-up is already scheduled for this time (avoids piling up timers).</summary>
         public DateTimeOffset WakeScheduledFor { get; set; }
 
-        public static string KeyOf(Uri uri) =>
-            uri.Scheme.ToLowerInvariant() + "://" + uri.IdnHost.ToLowerInvariant() + ":" + uri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        public static string KeyOf(Uri uri) => Http.Origin.KeyOf(uri);
     }
 }

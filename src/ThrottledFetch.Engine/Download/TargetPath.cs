@@ -1,7 +1,7 @@
 using System;
 using System.IO;
 
-namespace ThrottledFetch.Engine.Files
+namespace ThrottledFetch.Engine.Download
 {
     /// <summary>Decides where an item's file goes, before any request is made.</summary>
     public static class TargetPath

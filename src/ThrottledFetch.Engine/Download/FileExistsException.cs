@@ -1,6 +1,6 @@
 using System.IO;
 
-namespace ThrottledFetch.Engine.Files
+namespace ThrottledFetch.Engine.Download
 {
     /// <summary>The final file exists and the batch may not replace it.</summary>
     internal sealed class FileExistsException : IOException

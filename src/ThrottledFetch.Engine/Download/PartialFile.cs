@@ -3,7 +3,7 @@ using System.IO;
 using System.Security.Cryptography;
 using Microsoft.Win32.SafeHandles;
 
-namespace ThrottledFetch.Engine.Files
+namespace ThrottledFetch.Engine.Download
 {
     /// <summary>
     /// The body of one item on its way to disk: written to "&lt;planned name&gt;.&lt;tag&gt;.part" beside the

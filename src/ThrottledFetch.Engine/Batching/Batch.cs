@@ -4,7 +4,7 @@ using System.Collections.Generic;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
-using ThrottledFetch.Engine.Files;
+using ThrottledFetch.Engine.Download;
 using ThrottledFetch.Engine.Http;
 using ThrottledFetch.Engine.Retry;
 using ThrottledFetch.Engine.Scheduling;

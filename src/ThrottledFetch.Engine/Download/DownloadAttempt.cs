@@ -4,7 +4,7 @@ using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Threading;
 using System.Threading.Tasks;
-using ThrottledFetch.Engine.Files;
+using ThrottledFetch.Engine.Download;
 using ThrottledFetch.Engine.Retry;
 using ThrottledFetch.Engine.Text;
 

@@ -2,7 +2,7 @@ using System;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace ThrottledFetch.Engine.Files
+namespace ThrottledFetch.Engine.Download
 {
     /// <summary>
     /// Hashes for names and URLs. Fingerprints are the first 64 bits of SHA-256: a batch of a million

@@ -5,7 +5,7 @@ using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
 using Polly;
-using ThrottledFetch.Engine.Files;
+using ThrottledFetch.Engine.Download;
 using ThrottledFetch.Engine.Http;
 using ThrottledFetch.Engine.Retry;
 using ThrottledFetch.Engine.Scheduling;

@@ -1,6 +1,6 @@
 using System;
 
-namespace ThrottledFetch.Engine.Files
+namespace ThrottledFetch.Engine.Download
 {
     /// <summary>
     /// A set of 64-bit fingerprints in about 11 bytes each, for what a batch remembers of every item for its

@@ -1,6 +1,6 @@
 using System;
 
-namespace ThrottledFetch.Engine.Files
+namespace ThrottledFetch.Engine.Download
 {
     /// <summary>Writing the part file failed: a local problem (disk full, access denied), never retried.</summary>
     internal sealed class PartFileException : Exception

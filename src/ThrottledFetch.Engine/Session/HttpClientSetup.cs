@@ -2,13 +2,14 @@ using System;
 using System.Net;
 using System.Net.Http;
 using System.Net.Http.Headers;
+using ThrottledFetch.Engine.Http;
 
-namespace ThrottledFetch.Engine.Http
+namespace ThrottledFetch.Engine.Session
 {
-    /// <summary>Builds the one HttpClient a batch uses, with its connection pool sized to the limit.</summary>
+    /// <summary>Builds the one HttpClient a session uses, with its connection pool sized to the limit.</summary>
     internal static class HttpClientSetup
     {
-        public static HttpClient Create(DownloadOptions options)
+        public static HttpClient Create(SessionOptions options)
         {
             // Callers check first and say which parameter; this keeps a header that splits the request off the wire whoever forgot.
             HeaderValues.ThrowIfInvalid(options);
@@ -27,7 +28,7 @@ namespace ThrottledFetch.Engine.Http
         public static string DefaultUserAgent { get; } =
             "ThrottledFetch/" + typeof(HttpClientSetup).Assembly.GetName().Version?.ToString(3);
 
-        private static HttpMessageHandler CreateHandler(DownloadOptions options, int connections)
+        private static HttpMessageHandler CreateHandler(SessionOptions options, int connections)
         {
 #if NET8_0_OR_GREATER
             var handler = new SocketsHttpHandler
@@ -85,7 +86,7 @@ namespace ThrottledFetch.Engine.Http
         }
 
         /// <summary>The Authorization header for the batch's credential or token, or null.</summary>
-        public static AuthenticationHeaderValue? Authorization(DownloadOptions options)
+        public static AuthenticationHeaderValue? Authorization(SessionOptions options)
         {
             if (options.Token != null)
             {

@@ -4,7 +4,7 @@ using System.IO;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
-using ThrottledFetch.Engine.Files;
+using ThrottledFetch.Engine.Download;
 using ThrottledFetch.Engine.Retry;
 
 namespace ThrottledFetch.Engine.Http

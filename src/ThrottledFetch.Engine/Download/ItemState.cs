@@ -1,5 +1,5 @@
 using System;
-using ThrottledFetch.Engine.Files;
+using ThrottledFetch.Engine.Download;
 
 namespace ThrottledFetch.Engine
 {

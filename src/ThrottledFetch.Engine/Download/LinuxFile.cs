@@ -4,7 +4,7 @@ using System.IO;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
-namespace ThrottledFetch.Engine.Files
+namespace ThrottledFetch.Engine.Download
 {
     /// <summary>
     /// The Linux fast path for many small files: .NET's own open adds fstatfs, an advisory lock and its

@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 using System.Threading.Tasks;
-using ThrottledFetch.Engine.Files;
+using ThrottledFetch.Engine.Download;
 
 namespace ThrottledFetch.Engine
 {

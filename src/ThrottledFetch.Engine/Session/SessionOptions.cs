@@ -4,12 +4,13 @@ using System.Net;
 
 namespace ThrottledFetch.Engine
 {
-    /// <summary>Everything one batch needs to know; set once, before the batch starts.</summary>
-    public sealed class DownloadOptions
+    /// <summary>
+    /// The connection-level settings of an <see cref="HttpSession"/>: limits, rate, retries, timeouts,
+    /// headers, credentials, proxy and TLS. Set once, before the session is made; every batch on the
+    /// session shares them.
+    /// </summary>
+    public sealed class SessionOptions
     {
-        /// <summary>Full file-system path of the destination folder.</summary>
-        public string Destination { get; set; } = Environment.CurrentDirectory;
-
         /// <summary>Most requests in flight at once.</summary>
         public int Limit { get; set; } = 8;
 
@@ -58,19 +59,6 @@ namespace ThrottledFetch.Engine
         public bool AllowInsecureRedirect { get; set; }
 
         public int MaximumRedirection { get; set; } = 10;
-
-        /// <summary>
-        /// Most bytes a saved file may have (after any Content-Encoding is decoded); 0 means no limit. A body
-        /// that would pass it fails the item, announced length or not.
-        /// </summary>
-        public long MaximumFileSize { get; set; }
-
-        public ExistingFileMode ExistingFiles { get; set; } = ExistingFileMode.Fail;
-
-        /// <summary>Continue partial files, and keep them when an item fails or is cancelled.</summary>
-        public bool Resume { get; set; }
-
-        public int BufferSize { get; set; } = 128 * 1024;
 
         /// <summary>Time for backoff, Retry-After pauses and rate-limit wake-ups; tests pass a fake one.</summary>
         public TimeProvider TimeProvider { get; set; } = TimeProvider.System;

@@ -2,7 +2,7 @@ using System;
 using System.IO;
 using System.Runtime.InteropServices;
 
-namespace ThrottledFetch.Engine.Files
+namespace ThrottledFetch.Engine.Download
 {
     /// <summary>
     /// libc's open(2) with the flag values of this platform (they differ between Linux architectures and
