@@ -17,5 +17,6 @@ namespace ThrottledFetch.Engine
         AuthenticationRefused,
         RedirectRefused,
         TooLarge,
+        ContentEncoding,
     }
 }

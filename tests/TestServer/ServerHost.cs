@@ -65,6 +65,7 @@ internal static class ServerHost
         new SlowEndpoints(server.Holds).Map(app);
         new FailureEndpoints(server.Attempts).Map(app);
         StreamingEndpoints.Map(app);
+        new EncodedEndpoints(server.Attempts).Map(app);
         new ControlEndpoints(server).Map(app);
         return app;
     }
