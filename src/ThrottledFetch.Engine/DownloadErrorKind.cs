@@ -18,5 +18,6 @@ namespace ThrottledFetch.Engine
         AuthenticationRefused,
         RedirectRefused,
         TooLarge,
+        ContentEncoding,
     }
 }

@@ -77,6 +77,7 @@ namespace ThrottledFetch
                 case DownloadErrorKind.AuthenticationRefused: return ("DownloadUnencryptedAuthentication", ErrorCategory.SecurityError);
                 case DownloadErrorKind.RedirectRefused: return ("DownloadInsecureRedirect", ErrorCategory.SecurityError);
                 case DownloadErrorKind.TooLarge: return ("DownloadTooLarge", ErrorCategory.LimitsExceeded);
+                case DownloadErrorKind.ContentEncoding: return ("DownloadContentEncoding", ErrorCategory.InvalidData);
                 case DownloadErrorKind.HttpStatus: return ("DownloadHttpStatus", StatusCategory(error.StatusCode));
                 default: return ("DownloadFailed", ErrorCategory.NotSpecified);
             }

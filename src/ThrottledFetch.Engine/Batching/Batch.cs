@@ -15,8 +15,9 @@ namespace ThrottledFetch.Engine
     /// One invocation's downloads. The caller posts items (refused while either bounded set of unfinished
     /// items is full), takes events from one queue on its own thread, and waits for changes in between.
     /// Items start as they are posted, so results flow while input is still arriving. Memory is bounded by
-    /// <see cref="Capacity"/> items in the window (queued for a slot or transferring) plus
-    /// <see cref="WaitingCapacity"/> items waiting for a retry backoff or a host pause, not by the length of
+    /// <see cref="Capacity"/> = max(2 x Limit, Limit + 16) items in the window (queued for a slot or
+    /// transferring) plus <see cref="WaitingCapacity"/> = max(1024, 16 x Limit) items waiting for a retry
+    /// backoff or a host pause (about 3 KB each, no slot, no buffer, no open file), not by the length of
     /// the input. Waiting items are kept out of the window so that they never stop the input while slots
     /// are free: the server keeps seeing the limit while other work retries.
     /// </summary>

@@ -10,10 +10,11 @@ using ThrottledFetch.Engine.Retry;
 namespace ThrottledFetch.Engine.Http
 {
     /// <summary>
-    /// Streams one response body into the item's open part file through one fixed buffer, and says how it
-    /// ended. A body that stops before its announced length is incomplete, whether the server closed the
-    /// connection early or reset it; a connection that breaks before any body byte is a connection failure.
-    /// A body that would pass the size limit is stopped before the chunk that passes it is written.
+    /// Streams one response body into the item's open part file through one fixed buffer (decoding a
+    /// Content-Encoding on the way), and says how it ended. A body that stops before its announced length is
+    /// incomplete, whether the server closed the connection early or reset it; a connection that breaks
+    /// before any body byte is a connection failure. A body that would pass the size limit is stopped
+    /// before the chunk that passes it is written.
     /// </summary>
     internal sealed class BodyCopy
     {
@@ -28,20 +29,35 @@ namespace ThrottledFetch.Engine.Http
 
         /// <param name="total">The length the part file has once the body is complete, when the server said it.</param>
         /// <returns>Null when the whole body is in the part file; otherwise why not.</returns>
-        public async Task<AttemptOutcome?> RunAsync(ItemState item, HttpResponseMessage response, long? total, CancellationTokenSource stall)
+        public async Task<AttemptOutcome?> RunAsync(ItemState item, HttpResponseMessage response, long? total, ContentCoding coding, CancellationTokenSource stall)
         {
             var part = item.Part;
             var status = (int)response.StatusCode;
+            var announced = response.Content.Headers.ContentLength;
+            if (coding.IsEncoded)
+            {
+                // Content-Length counts the encoded bytes: the file's length is known only at the end. Ranges
+                // of an encoded body are ranges of the encoded bytes, so a retry starts over instead.
+                total = null;
+                item.AcceptsRanges = false;
+                item.Progress.SetTotal(-1);
+            }
 
             // A small body gets a small buffer: many 128 KiB rentals at once would drain the pool and
             // land new arrays on the large-object heap, zeroed page by page.
-            var announced = response.Content.Headers.ContentLength;
-            var size = announced is long known && known < options.BufferSize ? (int)Math.Max(known + 1, 4096) : options.BufferSize;
+            var size = announced is long known && known < options.BufferSize && !coding.IsEncoded ? (int)Math.Max(known + 1, 4096) : options.BufferSize;
             var buffer = ArrayPool<byte>.Shared.Rent(size);
             long received = 0;
+            CountingStream? wire = null;
             try
             {
-                using var body = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+                using var raw = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+                if (coding.IsEncoded)
+                {
+                    wire = new CountingStream(raw);
+                }
+
+                using var body = wire != null ? coding.Decode(wire) : raw;
                 int read;
                 while ((read = await body.ReadAsync(buffer, 0, buffer.Length, stall.Token).ConfigureAwait(false)) > 0)
                 {
@@ -67,25 +83,53 @@ namespace ThrottledFetch.Engine.Http
                     item.Progress.SetReceived(part.Length);
                     onBytes(read);
                 }
+
+                if (wire != null)
+                {
+                    // A zlib or raw deflate decoder stops at its last block and may leave a checksum unread:
+                    // take what little is left, so the encoded length can be checked below.
+                    var drained = 0;
+                    while (drained < buffer.Length && (read = await wire.ReadAsync(buffer, 0, buffer.Length, stall.Token).ConfigureAwait(false)) > 0)
+                    {
+                        drained += read;
+                    }
+                }
             }
-            catch (Exception e) when ((e is IOException || e is HttpRequestException) && received > 0 && total is long expected && part.Length < expected)
+            catch (Exception e) when ((e is IOException || e is HttpRequestException) && wire == null && received > 0 && total is long expected && part.Length < expected)
             {
                 // The connection ended (FIN or reset) inside the body: the body is short, not the connection refused.
-                return Incomplete(item, part.Length, expected, status, e);
+                return Incomplete(item, $"{part.Length} of {expected} bytes", status, e);
+            }
+            catch (Exception e) when ((e is IOException || e is HttpRequestException) && wire != null && wire.Count > 0 && announced is long expected && wire.Count < expected)
+            {
+                return Incomplete(item, $"{wire.Count} of {expected} {coding.Name}-encoded bytes", status, e);
+            }
+            catch (InvalidDataException e)
+            {
+                // Damaged on the way (a proxy, a cut) or by the server: worth another attempt, like a short body.
+                return AttemptOutcome.Failure(
+                    new DownloadError(DownloadErrorKind.ContentEncoding, $"'{item.Request.Uri}' sent a {coding.Name}-encoded body that cannot be decoded: {e.Message}", e, status),
+                    transient: true);
             }
             finally
             {
                 ArrayPool<byte>.Shared.Return(buffer);
             }
 
+            if (wire != null && announced is long encoded && wire.Count != encoded)
+            {
+                return Incomplete(item, $"{wire.Count} of {encoded} {coding.Name}-encoded bytes", status, null);
+            }
+
             if (total is long length && part.Length != length)
             {
-                return Incomplete(item, part.Length, length, status, null);
+                return Incomplete(item, $"{part.Length} of {length} bytes", status, null);
             }
 
             return null;
         }
 
+        // File errors are wrapped so that every IOException left over is the network's.
         private static void Store(PartialFile part, Action<PartialFile> action)
         {
             try
@@ -98,9 +142,9 @@ namespace ThrottledFetch.Engine.Http
             }
         }
 
-        private static AttemptOutcome Incomplete(ItemState item, long got, long expected, int status, Exception? cause) =>
+        private static AttemptOutcome Incomplete(ItemState item, string howMuch, int status, Exception? cause) =>
             AttemptOutcome.Failure(
-                new DownloadError(DownloadErrorKind.IncompleteBody, $"'{item.Request.Uri}' ended after {got} of {expected} bytes.", cause, status),
+                new DownloadError(DownloadErrorKind.IncompleteBody, $"'{item.Request.Uri}' ended after {howMuch}.", cause, status),
                 transient: true);
     }
 }

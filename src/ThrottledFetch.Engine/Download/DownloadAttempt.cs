@@ -92,9 +92,16 @@ namespace ThrottledFetch.Engine.Http
             var part = item.Part;
             var partial = response.StatusCode == System.Net.HttpStatusCode.PartialContent;
             var range = response.Content.Headers.ContentRange;
-            if (SizeLimit.Announced(options, item, partial ? range?.Length : response.Content.Headers.ContentLength, (int)response.StatusCode) is AttemptOutcome tooLarge)
+            var coding = ContentCoding.Of(response);
+            if (Undecodable(item, response, coding, partial) is AttemptOutcome refused)
             {
-                // Judged before the part is opened, so a file being continued is left as it was.
+                return refused;
+            }
+
+            // Judged before the part is opened, so a file being continued is left as it was. An encoded
+            // body's announced length is of the encoded bytes: it is judged as it is decoded instead.
+            if (!coding.IsEncoded && SizeLimit.Announced(options, item, partial ? range?.Length : response.Content.Headers.ContentLength, (int)response.StatusCode) is AttemptOutcome tooLarge)
+            {
                 return tooLarge;
             }
 
@@ -139,8 +146,30 @@ namespace ThrottledFetch.Engine.Http
             item.Progress.SetTotal(total ?? -1);
             item.Progress.SetReceived(part.Length);
 
-            var failure = await copy.RunAsync(item, response, total, stall).ConfigureAwait(false);
+            var failure = await copy.RunAsync(item, response, total, coding, stall).ConfigureAwait(false);
             return failure ?? AttemptOutcome.Success((int)response.StatusCode, null);
+        }
+
+        // A coding this build cannot decode fails the item (retrying brings the same body); a byte range of an
+        // encoded body cannot be appended to decoded bytes, so the next attempt asks for the whole body.
+        private static AttemptOutcome? Undecodable(ItemState item, HttpResponseMessage response, ContentCoding coding, bool partial)
+        {
+            if (coding.Unsupported != null)
+            {
+                return AttemptOutcome.Failure(
+                    new DownloadError(DownloadErrorKind.ContentEncoding, $"'{item.Request.Uri}' was sent with Content-Encoding '{coding.Unsupported}', which cannot be decoded here; nothing was saved.", null, (int)response.StatusCode),
+                    transient: false);
+            }
+
+            if (partial && coding.IsEncoded)
+            {
+                item.AcceptsRanges = false;
+                return AttemptOutcome.Failure(
+                    new DownloadError(DownloadErrorKind.IncompleteBody, $"'{item.Request.Uri}' answered a byte range of a {coding.Name}-encoded body, which cannot be continued; starting over.", null, (int)response.StatusCode),
+                    transient: true);
+            }
+
+            return null;
         }
 
         private async Task<AttemptOutcome> StatusFailureAsync(ItemState item, HttpResponseMessage response, CancellationTokenSource stall)
