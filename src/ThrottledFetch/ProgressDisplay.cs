@@ -20,19 +20,21 @@ namespace ThrottledFetch
         private const int OverallId = 1;
 
         private readonly Cmdlet cmdlet;
-        private readonly DownloadBatch batch;
+        private readonly IBatchStatus batch;
         private readonly bool enabled;
+        private readonly string activity;
         private readonly Dictionary<long, string> shown = new Dictionary<long, string>();
         private readonly Stopwatch clock = Stopwatch.StartNew();
         private TimeSpan lastUpdate;
         private long lastBytes;
         private bool overallShown;
 
-        public ProgressDisplay(Cmdlet cmdlet, DownloadBatch batch, bool enabled)
+        public ProgressDisplay(Cmdlet cmdlet, IBatchStatus batch, string activity, bool enabled)
         {
             this.cmdlet = cmdlet;
             this.batch = batch;
             this.enabled = enabled;
+            this.activity = activity;
         }
 
         /// <summary>Writes an update if the interval has passed since the last one.</summary>
@@ -57,7 +59,7 @@ namespace ThrottledFetch
             var waiting = batch.Waiting;
             var total = batch.Posted;
             var done = batch.Finished;
-            var overall = new ProgressRecord(OverallId, "Invoke-ThrottledDownload", string.Format(
+            var overall = new ProgressRecord(OverallId, activity, string.Format(
                 CultureInfo.CurrentCulture,
                 "{0} of {1}{2} done, {3} active{4}, {5}/s",
                 done,
@@ -139,7 +141,7 @@ namespace ThrottledFetch
             if (overallShown)
             {
                 overallShown = false;
-                cmdlet.WriteProgress(new ProgressRecord(OverallId, "Invoke-ThrottledDownload", "Done") { RecordType = ProgressRecordType.Completed });
+                cmdlet.WriteProgress(new ProgressRecord(OverallId, activity, "Done") { RecordType = ProgressRecordType.Completed });
             }
         }
 

@@ -1,18 +1,14 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
-using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
-using ThrottledFetch.Engine.Download;
-using ThrottledFetch.Engine.Http;
-using ThrottledFetch.Engine.Retry;
-using ThrottledFetch.Engine.Scheduling;
+using ThrottledFetch.Engine.Batching;
 
 namespace ThrottledFetch.Engine
 {
     /// <summary>
-    /// One invocation's downloads. The caller posts items (refused while either bounded set of unfinished
+    /// One invocation's items, on a session it borrows. The caller posts items (refused while either bounded set of unfinished
     /// items is full), takes events from one queue on its own thread, and waits for changes in between.
     /// Items start as they are posted, so results flow while input is still arriving. Memory is bounded by
     /// <see cref="Capacity"/> = max(2 x Limit, Limit + 16) items in the window (queued for a slot or
@@ -21,14 +17,16 @@ namespace ThrottledFetch.Engine
     /// the input. Waiting items are kept out of the window so that they never stop the input while slots
     /// are free: the server keeps seeing the limit while other work retries.
     /// </summary>
-    public sealed class DownloadBatch : IDisposable
+    public class Batch<TItem, TResult> : IBatchStatus, IDisposable
+        where TItem : BatchItem
+        where TResult : class
     {
-        private readonly DownloadOptions options;
-        private readonly HttpClient client;
-        private readonly ConnectionGate gate;
-        private readonly ItemDownload items;
+        private readonly HttpSession session;
+        private readonly bool ownsSession;
+        private readonly IItemHandler<TItem, TResult> handler;
+        private readonly ItemRunner runner;
         private readonly CancellationTokenSource cancellation = new CancellationTokenSource();
-        private readonly ConcurrentQueue<DownloadEvent> events = new ConcurrentQueue<DownloadEvent>();
+        private readonly ConcurrentQueue<BatchEvent<TResult>> events = new ConcurrentQueue<BatchEvent<TResult>>();
         private readonly ConcurrentDictionary<long, TransferProgress> active = new ConcurrentDictionary<long, TransferProgress>();
         private readonly ManualResetEventSlim changed = new ManualResetEventSlim(false);
         private long nextId;
@@ -37,13 +35,14 @@ namespace ThrottledFetch.Engine
         private int finished;
         private volatile bool inputComplete;
 
-        public DownloadBatch(DownloadOptions options)
+        /// <param name="ownsSession">The batch made the session for itself and closes it when disposed.</param>
+        internal Batch(HttpSession session, IItemHandler<TItem, TResult> handler, bool ownsSession)
         {
-            this.options = options ?? throw new ArgumentNullException(nameof(options));
-            if (options.Limit < 1)
-            {
-                throw new ArgumentOutOfRangeException(nameof(options), "Limit must be at least 1.");
-            }
+            this.session = session ?? throw new ArgumentNullException(nameof(session));
+            session.ThrowIfClosed();
+            this.handler = handler;
+            this.ownsSession = ownsSession;
+            var limit = session.Options.Limit;
 
             // The window keeps every slot fed (twice the limit, at least 16 spare for short bodies). The
             // waiting set must hold everything that fails during one backoff, about failure rate x request
@@ -54,15 +53,13 @@ namespace ThrottledFetch.Engine
             // the default limit and ~50 MB at L = 1024 (whose 2,048-item window holds far more in buffers),
             // whatever the length of the list and however much of it fails.
             window = new ItemWindow(
-                Math.Max(options.Limit * 2, options.Limit + 16),
-                Math.Max(1024, options.Limit * 16),
+                Math.Max(limit * 2, limit + 16),
+                Math.Max(1024, limit * 16),
                 () => changed.Set());
-            client = HttpClientSetup.Create(options);
-            gate = new ConnectionGate(options.Limit, options.LimitPerHost, options.RequestsPerSecond, options.TimeProvider);
-            var attempt = new TransferAttempt(client, options, n => Interlocked.Add(ref bytesReceived, n));
-            var retry = RetryPipeline.Create(options, Post, item => items!.BeginWait(item));
-            items = new ItemDownload(options, gate, attempt, retry, active, window, Post);
+            runner = new ItemRunner(session, window, active, Post, n => Interlocked.Add(ref bytesReceived, n));
         }
+
+        public HttpSession Session => session;
 
         /// <summary>Most items admitted into the window (queued for a slot or transferring) at once.</summary>
         public int Capacity => window.Capacity;
@@ -90,16 +87,11 @@ namespace ThrottledFetch.Engine
 
         public CancellationToken CancellationToken => cancellation.Token;
 
-        internal ConnectionGate Gate => gate;
-
-        /// <summary>The full path an item will be saved to, decided before any request (for -WhatIf).</summary>
-        public string PlanPath(DownloadRequest request) => TargetPath.Plan(request, options.Destination);
-
         /// <summary>
         /// Admits and starts the item, or returns false while <see cref="Capacity"/> items are in the window
         /// or <see cref="WaitingCapacity"/> items wait.
         /// </summary>
-        public bool TryPost(DownloadRequest request)
+        public bool TryPost(TItem request)
         {
             if (inputComplete)
             {
@@ -128,7 +120,7 @@ namespace ThrottledFetch.Engine
             changed.Set();
         }
 
-        public bool TryTake(out DownloadEvent next) => events.TryDequeue(out next!);
+        public bool TryTake(out BatchEvent<TResult> next) => events.TryDequeue(out next!);
 
         /// <summary>
         /// Waits until something may have changed (an event, a freed slot, the end) or the timeout passes.
@@ -188,25 +180,27 @@ namespace ThrottledFetch.Engine
         {
             Cancel();
             WaitForWorkers(TimeSpan.FromSeconds(2));
-            gate.Dispose();
-            client.Dispose();
+            if (ownsSession)
+            {
+                session.Dispose();
+            }
         }
 
         private void Post(string message)
         {
             if (!cancellation.IsCancellationRequested)
             {
-                events.Enqueue(DownloadEvent.Verbose(message));
+                events.Enqueue(BatchEvent<TResult>.Verbose(message));
                 changed.Set();
             }
         }
 
-        private async Task RunAsync(DownloadRequest request)
+        private async Task RunAsync(TItem request)
         {
-            DownloadResult? ended = null;
+            TResult? ended = null;
             try
             {
-                var result = await items.RunAsync(request, cancellation.Token).ConfigureAwait(false);
+                var result = await handler.RunAsync(request, runner, cancellation.Token).ConfigureAwait(false);
                 if (result != null && !cancellation.IsCancellationRequested)
                 {
                     events.Enqueue(result);
@@ -216,9 +210,8 @@ namespace ThrottledFetch.Engine
             catch (Exception e) when (!cancellation.IsCancellationRequested)
             {
                 var error = new DownloadError(DownloadErrorKind.WriteFailed, $"'{request.Uri}' failed: {e.Message}", e);
-                var failed = new DownloadResult(request.Uri, null, DownloadStatus.Failed, null, 0, 0, TimeSpan.Zero, error.Message, request.Input);
-                events.Enqueue(DownloadEvent.Finished(request, failed, error));
-                ended = failed;
+                ended = handler.Unexpected(request, error);
+                events.Enqueue(BatchEvent<TResult>.Finished(request, ended, error));
             }
             catch (Exception)
             {
@@ -227,7 +220,7 @@ namespace ThrottledFetch.Engine
             finally
             {
                 // After the result is queued, so a repeat's result follows its original's.
-                items.Ended(request, ended);
+                handler.Ended(request, ended);
                 Interlocked.Increment(ref finished);
                 window.Finish();
             }

@@ -1,40 +1,41 @@
 namespace ThrottledFetch.Engine
 {
-    public enum DownloadEventKind
+    public enum BatchEventKind
     {
-        /// <summary>An item ended: <see cref="DownloadEvent.Result"/> is set, and <see cref="DownloadEvent.Error"/> when it failed.</summary>
+        /// <summary>An item ended: <see cref="BatchEvent{TResult}.Result"/> is set, and <see cref="BatchEvent{TResult}.Error"/> when it failed.</summary>
         Finished,
 
-        /// <summary>A diagnostic line (a retry, a redirect).</summary>
+        /// <summary>A diagnostic line (a retry, a repeat).</summary>
         Verbose,
     }
 
-    /// <summary>A plain record that workers post for the caller's thread to write.</summary>
-    public sealed class DownloadEvent
+    /// <summary>A plain record that workers post for the caller's thread to write: the one way back from a batch.</summary>
+    public sealed class BatchEvent<TResult>
+        where TResult : class
     {
-        private DownloadEvent(DownloadEventKind kind, DownloadRequest? request, DownloadResult? result, DownloadError? error, string? message)
+        private BatchEvent(BatchEventKind kind, BatchItem? item, TResult? result, DownloadError? error, string? message)
         {
             Kind = kind;
-            Request = request;
+            Item = item;
             Result = result;
             Error = error;
             Message = message;
         }
 
-        public DownloadEventKind Kind { get; }
+        public BatchEventKind Kind { get; }
 
-        public DownloadRequest? Request { get; }
+        public BatchItem? Item { get; }
 
-        public DownloadResult? Result { get; }
+        public TResult? Result { get; }
 
         public DownloadError? Error { get; }
 
         public string? Message { get; }
 
-        public static DownloadEvent Finished(DownloadRequest request, DownloadResult result, DownloadError? error = null) =>
-            new DownloadEvent(DownloadEventKind.Finished, request, result, error, null);
+        public static BatchEvent<TResult> Finished(BatchItem item, TResult result, DownloadError? error = null) =>
+            new BatchEvent<TResult>(BatchEventKind.Finished, item, result, error, null);
 
-        public static DownloadEvent Verbose(string message) =>
-            new DownloadEvent(DownloadEventKind.Verbose, null, null, null, message);
+        public static BatchEvent<TResult> Verbose(string message) =>
+            new BatchEvent<TResult>(BatchEventKind.Verbose, null, null, null, message);
     }
 }

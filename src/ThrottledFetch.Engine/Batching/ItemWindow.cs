@@ -1,7 +1,7 @@
 using System;
 using System.Threading;
 
-namespace ThrottledFetch.Engine
+namespace ThrottledFetch.Engine.Batching
 {
     /// <summary>
     /// The unfinished items of a batch, in two bounded sets: the window (queued at the gate or talking to the
@@ -58,7 +58,7 @@ namespace ThrottledFetch.Engine
         }
 
         /// <summary>The item leaves the window to wait (idempotent); its place there goes to new input at once.</summary>
-        public void StartWaiting(ItemState item)
+        public void StartWaiting(AttemptState item)
         {
             if (item.Waiting)
             {
@@ -71,7 +71,7 @@ namespace ThrottledFetch.Engine
         }
 
         /// <summary>The item's wait is over (it holds a slot again); idempotent.</summary>
-        public void StopWaiting(ItemState item)
+        public void StopWaiting(AttemptState item)
         {
             if (!item.Waiting)
             {

@@ -5,9 +5,11 @@ using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
 using ThrottledFetch.Engine.Download;
+using ThrottledFetch.Engine.Batching;
+using ThrottledFetch.Engine.Http;
 using ThrottledFetch.Engine.Retry;
 
-namespace ThrottledFetch.Engine.Http
+namespace ThrottledFetch.Engine.Download
 {
     /// <summary>
     /// Streams one response body into the item's open part file through one fixed buffer (decoding a
@@ -19,17 +21,17 @@ namespace ThrottledFetch.Engine.Http
     internal sealed class BodyCopy
     {
         private readonly DownloadOptions options;
-        private readonly Action<long> onBytes;
+        private readonly TimeSpan stallTimeout;
 
-        public BodyCopy(DownloadOptions options, Action<long> onBytes)
+        public BodyCopy(DownloadOptions options, TimeSpan stallTimeout)
         {
             this.options = options;
-            this.onBytes = onBytes;
+            this.stallTimeout = stallTimeout;
         }
 
         /// <param name="total">The length the part file has once the body is complete, when the server said it.</param>
         /// <returns>Null when the whole body is in the part file; otherwise why not.</returns>
-        public async Task<AttemptOutcome?> RunAsync(ItemState item, HttpResponseMessage response, long? total, ContentCoding coding, CancellationTokenSource stall)
+        public async Task<AttemptOutcome?> RunAsync(ItemState item, HttpResponseMessage response, long? total, ContentCoding coding, ItemRunner runner, CancellationTokenSource stall)
         {
             var part = item.Part;
             var status = (int)response.StatusCode;
@@ -61,7 +63,7 @@ namespace ThrottledFetch.Engine.Http
                 int read;
                 while ((read = await body.ReadAsync(buffer, 0, buffer.Length, stall.Token).ConfigureAwait(false)) > 0)
                 {
-                    stall.CancelAfter(options.OperationTimeout);
+                    stall.CancelAfter(stallTimeout);
                     received += read;
                     if (SizeLimit.Passed(options, item, part.Length + read, status) is AttemptOutcome tooLarge)
                     {
@@ -81,7 +83,7 @@ namespace ThrottledFetch.Engine.Http
                     }
 
                     item.Progress.SetReceived(part.Length);
-                    onBytes(read);
+                    runner.AddBytes(read);
                 }
 
                 if (wire != null)

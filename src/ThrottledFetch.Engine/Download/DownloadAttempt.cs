@@ -4,40 +4,43 @@ using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Threading;
 using System.Threading.Tasks;
-using ThrottledFetch.Engine.Download;
+using ThrottledFetch.Engine.Batching;
+using ThrottledFetch.Engine.Http;
 using ThrottledFetch.Engine.Retry;
 using ThrottledFetch.Engine.Text;
 
-namespace ThrottledFetch.Engine.Http
+namespace ThrottledFetch.Engine.Download
 {
     /// <summary>
-    /// One HTTP attempt for one item: send (see <see cref="RequestSender"/>), then stream the body into
-    /// the item's part file. Expected failures come back as an <see cref="AttemptOutcome"/>; only
-    /// cancellation of the batch throws.
+    /// One download attempt for one item: a GET (with Range/If-Range when its part can be continued, see
+    /// <see cref="RequestSender"/>), then the body streamed into the item's part file. Expected failures
+    /// come back as an <see cref="AttemptOutcome"/>; only cancellation of the batch throws.
     /// </summary>
-    internal sealed class TransferAttempt
+    internal sealed class DownloadAttempt
     {
         private readonly DownloadOptions options;
+        private readonly SessionOptions session;
         private readonly RequestSender sender;
         private readonly BodyCopy copy;
 
-        public TransferAttempt(HttpClient client, DownloadOptions options, Action<long> onBytes)
+        public DownloadAttempt(HttpSession session, DownloadOptions options)
         {
             this.options = options;
-            sender = new RequestSender(client, options);
-            copy = new BodyCopy(options, onBytes);
+            this.session = session.Options;
+            sender = session.Sender;
+            copy = new BodyCopy(options, session.Options.OperationTimeout);
         }
 
-        public async Task<AttemptOutcome> RunAsync(ItemState item, CancellationToken cancellationToken)
+        public async Task<AttemptOutcome> RunAsync(ItemState item, ItemRunner runner, CancellationToken cancellationToken)
         {
             using var stall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            stall.CancelAfter(options.OperationTimeout);
+            stall.CancelAfter(session.OperationTimeout);
             HttpResponseMessage? response = null;
             try
             {
                 while (true)
                 {
-                    var sent = await sender.SendAsync(item, stall.Token).ConfigureAwait(false);
+                    var sent = await sender.SendAsync(Request(item), stall.Token).ConfigureAwait(false);
                     if (sent.Outcome != null)
                     {
                         return sent.Outcome;
@@ -63,23 +66,19 @@ namespace ThrottledFetch.Engine.Http
                     return await StatusFailureAsync(item, response, stall).ConfigureAwait(false);
                 }
 
-                return await ReceiveBodyAsync(item, response, stall).ConfigureAwait(false);
+                return await ReceiveBodyAsync(item, response, runner, stall).ConfigureAwait(false);
             }
             catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
             {
-                // The handler's connect timeout also surfaces as a cancellation, with a TimeoutException inside.
-                var message = stall.IsCancellationRequested
-                    ? $"No data from '{item.Request.Uri}' for {options.OperationTimeout.TotalSeconds:0.#} s (attempt {item.Attempts})."
-                    : $"Connecting to '{item.Request.Uri}' took longer than {options.ConnectionTimeout.TotalSeconds:0.#} s (attempt {item.Attempts}): {e.InnerException?.Message ?? e.Message}";
-                return AttemptOutcome.Failure(new DownloadError(DownloadErrorKind.Timeout, message, new TimeoutException(message), item.LastStatusCode), transient: true);
+                return ResponseFailure.Timeout(item, session, stall.IsCancellationRequested, e);
             }
             catch (HttpRequestException e)
             {
-                return ConnectionFailure(item, e);
+                return ResponseFailure.Connection(item, e);
             }
             catch (IOException e)
             {
-                return ConnectionFailure(item, e);
+                return ResponseFailure.Connection(item, e);
             }
             finally
             {
@@ -87,7 +86,25 @@ namespace ThrottledFetch.Engine.Http
             }
         }
 
-        private async Task<AttemptOutcome> ReceiveBodyAsync(ItemState item, HttpResponseMessage response, CancellationTokenSource stall)
+        // A GET; a part that may be continued asks for the rest, only if it is still the same version.
+        private static OutgoingRequest Request(ItemState item)
+        {
+            var request = new OutgoingRequest(HttpMethod.Get, item.Request.Uri);
+            if (item.CanContinue)
+            {
+                request.Range = new RangeHeaderValue(item.Part.Length, null);
+
+                // Parsed, not passed raw: a validator file is read from a folder others may write to.
+                if (item.Validator?.IfRange is string ifRange && RangeConditionHeaderValue.TryParse(ifRange, out var condition))
+                {
+                    request.IfRange = condition;
+                }
+            }
+
+            return request;
+        }
+
+        private async Task<AttemptOutcome> ReceiveBodyAsync(ItemState item, HttpResponseMessage response, ItemRunner runner, CancellationTokenSource stall)
         {
             var part = item.Part;
             var partial = response.StatusCode == System.Net.HttpStatusCode.PartialContent;
@@ -146,7 +163,7 @@ namespace ThrottledFetch.Engine.Http
             item.Progress.SetTotal(total ?? -1);
             item.Progress.SetReceived(part.Length);
 
-            var failure = await copy.RunAsync(item, response, total, coding, stall).ConfigureAwait(false);
+            var failure = await copy.RunAsync(item, response, total, coding, runner, stall).ConfigureAwait(false);
             return failure ?? AttemptOutcome.Success((int)response.StatusCode, null);
         }
 
@@ -172,35 +189,16 @@ namespace ThrottledFetch.Engine.Http
             return null;
         }
 
-        private async Task<AttemptOutcome> StatusFailureAsync(ItemState item, HttpResponseMessage response, CancellationTokenSource stall)
+        private Task<AttemptOutcome> StatusFailureAsync(ItemState item, HttpResponseMessage response, CancellationTokenSource stall)
         {
             var status = (int)response.StatusCode;
             if (status == 416 && item.Part.Length > 0 && response.Content.Headers.ContentRange?.Length == item.Part.Length)
             {
                 // The part file already holds the whole body.
-                return AttemptOutcome.Success(status, null);
+                return Task.FromResult(AttemptOutcome.Success(status, null));
             }
 
-            var snippet = await ErrorBody.ReadStartAsync(response, stall.Token).ConfigureAwait(false);
-            var reason = string.IsNullOrEmpty(response.ReasonPhrase) ? string.Empty : " (" + DisplayText.Clean(response.ReasonPhrase) + ")";
-            var message = $"'{item.Request.Uri}' answered {status}{reason}" + (snippet.Length > 0 ? ": " + snippet : ".");
-            var retryAfter = RetryAfter.Read(response, options.TimeProvider.GetUtcNow());
-            var transient = TransientStatus.IsTransient(status);
-            if (transient && retryAfter > options.MaximumRetryAfter)
-            {
-                var asked = $"'{item.Request.Uri}' answered {status}{reason} and asked to retry after {retryAfter.Value.TotalSeconds:0} s, more than the {options.MaximumRetryAfter.TotalSeconds:0} s this command waits.";
-                return AttemptOutcome.Failure(new DownloadError(DownloadErrorKind.RetryAfterTooLong, asked, null, status), transient: false);
-            }
-
-            return AttemptOutcome.Failure(new DownloadError(DownloadErrorKind.HttpStatus, message, null, status), transient, retryAfter);
-        }
-
-        private static AttemptOutcome ConnectionFailure(ItemState item, Exception e)
-        {
-            // The HTTP stack quotes a response it cannot parse (a status line, a header) in its message.
-            var cause = DisplayText.Clean(e.InnerException?.Message ?? e.Message);
-            var message = $"'{item.Request.Uri}' failed: {cause}";
-            return AttemptOutcome.Failure(new DownloadError(DownloadErrorKind.Connection, message, e, item.LastStatusCode), transient: true);
+            return ResponseFailure.StatusAsync(item, response, session, stall.Token);
         }
 
         // File errors are wrapped so that every IOException left over is the network's.

@@ -1,61 +1,36 @@
 using System;
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
-using Polly;
-using ThrottledFetch.Engine.Download;
-using ThrottledFetch.Engine.Http;
-using ThrottledFetch.Engine.Retry;
-using ThrottledFetch.Engine.Scheduling;
+using ThrottledFetch.Engine.Batching;
+using DownloadEvent = ThrottledFetch.Engine.BatchEvent<ThrottledFetch.DownloadResult>;
 
-namespace ThrottledFetch.Engine
+namespace ThrottledFetch.Engine.Download
 {
     /// <summary>
-    /// Everything one item goes through: its target path and the existing-file rule, the attempts
-    /// (each holding a gate slot only while it talks to the server), the checks, and the rename into place.
+    /// The download handler: an item's target path and the existing-file rule, the names it claims, its
+    /// part file and resume, then (through the item runner) the attempts, the checks and the rename into place.
     /// </summary>
-    internal sealed class ItemDownload
+    internal sealed class DownloadHandler : IItemHandler<DownloadRequest, DownloadResult>
     {
         private readonly DownloadOptions options;
-        private readonly ConnectionGate gate;
-        private readonly TransferAttempt attempt;
-        private readonly ResiliencePipeline<AttemptOutcome> retry;
+        private readonly SessionOptions session;
+        private readonly DownloadAttempt attempt;
         private readonly PathClaims claims = new PathClaims();
         private readonly RepeatedItems repeats = new RepeatedItems();
-        private readonly ConcurrentDictionary<long, TransferProgress> active;
-        private readonly ItemWindow window;
-        private readonly Action<string> verbose;
 
-        public ItemDownload(DownloadOptions options, ConnectionGate gate, TransferAttempt attempt, ResiliencePipeline<AttemptOutcome> retry, ConcurrentDictionary<long, TransferProgress> active, ItemWindow window, Action<string> verbose)
+        public DownloadHandler(HttpSession session, DownloadOptions options)
         {
-            this.verbose = verbose;
-            this.options = options;
-            this.gate = gate;
-            this.attempt = attempt;
-            this.retry = retry;
-            this.active = active;
-            this.window = window;
-        }
-
-        /// <summary>
-        /// The item waits for its next attempt (a backoff or a host pause): it leaves the window so new input
-        /// keeps the slots busy, is no longer shown as a transfer, and keeps no file open while it waits (the
-        /// next attempt opens its part again), so thousands of waiting items cost no handles.
-        /// </summary>
-        public void BeginWait(ItemState item)
-        {
-            // Off the transfers first: a progress update never shows it as both a transfer and waiting.
-            active.TryRemove(item.Request.Id, out _);
-            item.Part.Close();
-            window.StartWaiting(item);
+            this.options = options ?? throw new System.ArgumentNullException(nameof(options));
+            this.session = session.Options;
+            attempt = new DownloadAttempt(session, options);
         }
 
         /// <summary>Runs the item to its end; null when the batch was cancelled (nothing is reported after a stop).</summary>
-        public async Task<DownloadEvent?> RunAsync(DownloadRequest request, CancellationToken cancellationToken)
+        public async Task<DownloadEvent?> RunAsync(DownloadRequest request, ItemRunner runner, CancellationToken cancellationToken)
         {
-            var started = options.TimeProvider.GetTimestamp();
+            var started = runner.Time.GetTimestamp();
             var uri = request.Uri;
             string finalPath;
             try
@@ -70,10 +45,9 @@ namespace ThrottledFetch.Engine
             var earlier = repeats.Check(request);
             if (earlier != null)
             {
-                return Repeat(request, finalPath, await earlier.ConfigureAwait(false), started);
+                return Repeat(request, finalPath, await earlier.ConfigureAwait(false), runner, started);
             }
 
-            var hostKey = HostState.KeyOf(uri);
             if (RefusesAuthentication(uri))
             {
                 return Failed(request, finalPath, new DownloadError(DownloadErrorKind.AuthenticationRefused, $"Refusing to send credentials to '{uri}' over unencrypted HTTP."), 0, started);
@@ -94,7 +68,7 @@ namespace ThrottledFetch.Engine
             }
 
             var progress = new TransferProgress(request.Id, uri, finalPath);
-            var item = new ItemState(request, hostKey, part, progress, ClaimName);
+            var item = new ItemState(request, part, progress, ClaimName);
             try
             {
                 if (attributes != null)
@@ -129,7 +103,7 @@ namespace ThrottledFetch.Engine
                     return Failed(request, finalPath, collision, 0, started);
                 }
 
-                return await DownloadAsync(item, started, cancellationToken).ConfigureAwait(false);
+                return await DownloadAsync(item, runner, started, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -145,58 +119,23 @@ namespace ThrottledFetch.Engine
             {
                 part.Dispose();
                 claims.ReleasePart(part.PartPath);
-                active.TryRemove(request.Id, out _);
             }
         }
 
         /// <summary>The batch queued this item's result: its repeats may now report theirs.</summary>
         public void Ended(DownloadRequest request, DownloadResult? result) => repeats.Ended(request, result);
 
-        private async Task<DownloadEvent> DownloadAsync(ItemState item, long started, CancellationToken cancellationToken)
+        public DownloadResult Unexpected(DownloadRequest request, DownloadError error) =>
+            new DownloadResult(request.Uri, null, DownloadStatus.Failed, null, 0, 0, System.TimeSpan.Zero, error.Message, request.Input);
+
+        private async Task<DownloadEvent> DownloadAsync(ItemState item, ItemRunner runner, long started, CancellationToken cancellationToken)
         {
             if (options.Resume)
             {
                 OpenForResume(item);
             }
 
-            var context = ResilienceContextPool.Shared.Get(cancellationToken);
-            AttemptOutcome outcome;
-            try
-            {
-                context.Properties.Set(RetryPipeline.Item, item);
-                outcome = await retry.ExecuteAsync(
-                    async (ctx, state) =>
-                    {
-                        state.Attempts++;
-
-                        // Held back by a Retry-After pause of its host, it waits out of the window, as in a backoff
-                        // (not yet shown as a transfer, so counting it is all there is to do).
-                        using var lease = await gate.AcquireAsync(state.HostKey, ctx.CancellationToken, () => window.StartWaiting(state)).ConfigureAwait(false);
-                        window.StopWaiting(state);
-                        state.FirstRequestAt ??= options.TimeProvider.GetTimestamp();
-
-                        // Shown as active (a progress child) while it holds a slot, not while it queues or waits.
-                        active[state.Request.Id] = state.Progress;
-
-                        var result = await attempt.RunAsync(state, ctx.CancellationToken).ConfigureAwait(false);
-                        if (result.RetryAfter is TimeSpan wait && result.Transient)
-                        {
-                            // Pause the host before this slot is freed, so no queued request to it slips in.
-                            gate.PauseHost(state.HostKey, options.TimeProvider.GetUtcNow() + wait);
-                        }
-
-                        return result;
-                    },
-                    context,
-                    item).ConfigureAwait(false);
-            }
-            finally
-            {
-                // Cancelled in a backoff or at the gate: the item ends from the window.
-                window.StopWaiting(item);
-                ResilienceContextPool.Shared.Return(context);
-            }
-
+            var outcome = await runner.RunAsync(item, attempt.RunAsync, cancellationToken).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
             if (!outcome.Succeeded)
             {
@@ -340,12 +279,12 @@ namespace ThrottledFetch.Engine
         }
 
         // A repeat is fetched once: its result follows the original's.
-        private DownloadEvent Repeat(DownloadRequest request, string plannedPath, RepeatedItems.Earlier earlier, long started)
+        private DownloadEvent Repeat(DownloadRequest request, string plannedPath, RepeatedItems.Earlier earlier, ItemRunner runner, long started)
         {
             var original = earlier.Result;
             if (earlier.Succeeded)
             {
-                verbose($"'{request.Uri}' repeats an earlier item of this batch; it was fetched once.");
+                runner.Verbose($"'{request.Uri}' repeats an earlier item of this batch; it was fetched once.");
                 var path = original?.Path ?? plannedPath;
                 var length = original?.Length ?? LengthOrZero(path);
                 return Finished(request, new DownloadResult(request.Uri, path, DownloadStatus.Skipped, original?.StatusCode, length, 0, Elapsed(started), null, request.Input));
@@ -390,8 +329,8 @@ namespace ThrottledFetch.Engine
         }
 
         private bool RefusesAuthentication(Uri uri) =>
-            (options.Credential != null || options.Token != null)
-            && !options.AllowUnencryptedAuthentication
+            (session.Credential != null || session.Token != null)
+            && !session.AllowUnencryptedAuthentication
             && !string.Equals(uri.Scheme, Uri.UriSchemeHttps, StringComparison.OrdinalIgnoreCase);
 
         private DownloadEvent Failed(DownloadRequest request, string? path, DownloadError error, int attempts, long started)
@@ -410,7 +349,7 @@ namespace ThrottledFetch.Engine
 
         private static DownloadEvent Finished(DownloadRequest request, DownloadResult result) => DownloadEvent.Finished(request, result);
 
-        private TimeSpan Elapsed(long started) => options.TimeProvider.GetElapsedTime(started);
+        private TimeSpan Elapsed(long started) => session.TimeProvider.GetElapsedTime(started);
 
         // Attributes are -1 when nothing is there; on Unix the lstat marks a symbolic link ReparsePoint.
         private static FileAttributes? AttributesOf(FileInfo info)

@@ -1,28 +1,23 @@
 using System;
-using ThrottledFetch.Engine.Download;
+using ThrottledFetch.Engine.Batching;
 
-namespace ThrottledFetch.Engine
+namespace ThrottledFetch.Engine.Download
 {
     /// <summary>What one item carries from attempt to attempt.</summary>
-    internal sealed class ItemState
+    internal sealed class ItemState : AttemptState
     {
-        public ItemState(DownloadRequest request, string hostKey, PartialFile part, TransferProgress progress, Func<ItemState, string?, DownloadError?> claimName)
+        public ItemState(DownloadRequest request, PartialFile part, TransferProgress progress, Func<ItemState, string?, DownloadError?> claimName)
+            : base(request, progress)
         {
             Request = request;
-            HostKey = hostKey;
             Part = part;
-            Progress = progress;
             ClaimName = claimName;
             FinalPath = part.FinalPath;
         }
 
         public DownloadRequest Request { get; }
 
-        public string HostKey { get; }
-
         public PartialFile Part { get; }
-
-        public TransferProgress Progress { get; }
 
         /// <summary>Called when response headers arrive with the server's name (or none): claims the final name.</summary>
         public Func<ItemState, string?, DownloadError?> ClaimName { get; }
@@ -32,13 +27,6 @@ namespace ThrottledFetch.Engine
 
         /// <summary>The final name is claimed against every other item of the batch.</summary>
         public bool FinalClaimed { get; set; }
-
-        public int Attempts { get; set; }
-
-        public int? LastStatusCode { get; set; }
-
-        /// <summary>When the first request got its slot: the result's Duration counts from here, not from the queue.</summary>
-        public long? FirstRequestAt { get; set; }
 
         /// <summary>What identifies the version of the body in the part file (If-Range, or the total length).</summary>
         public ResumeValidator? Validator { get; set; }
@@ -55,10 +43,10 @@ namespace ThrottledFetch.Engine
         /// <summary>The part file was written to or truncated during this run.</summary>
         public bool PartChanged { get; set; }
 
-        /// <summary>Between attempts: in a backoff or a host pause, out of the batch's window (see <see cref="ItemWindow"/>).</summary>
-        public bool Waiting { get; set; }
-
         /// <summary>The part file may be continued on the next attempt (a resumed run or an earlier attempt).</summary>
         public bool CanContinue => AcceptsRanges && Validator != null && Part.Length > 0;
+
+        /// <summary>No file is kept open while the item waits: thousands of waiting items cost no handles.</summary>
+        public override void OnWait() => Part.Close();
     }
 }

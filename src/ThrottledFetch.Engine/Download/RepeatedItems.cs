@@ -2,7 +2,7 @@ using System.Collections.Generic;
 using System.Threading.Tasks;
 using ThrottledFetch.Engine.Download;
 
-namespace ThrottledFetch.Engine
+namespace ThrottledFetch.Engine.Download
 {
     /// <summary>
     /// A URL given twice (the same absolute URI, the same OutFile and hash, or none) is fetched once. This

@@ -1,6 +1,6 @@
 using ThrottledFetch.Engine.Retry;
 
-namespace ThrottledFetch.Engine.Http
+namespace ThrottledFetch.Engine.Download
 {
     /// <summary>
     /// The most bytes a saved file may have (curl's --max-filesize). An announced length is judged before the

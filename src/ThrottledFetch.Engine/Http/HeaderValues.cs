@@ -73,7 +73,7 @@ namespace ThrottledFetch.Engine.Http
         }
 
         /// <summary>Throws for the first header of the options that cannot be sent, whoever built them.</summary>
-        internal static void ThrowIfInvalid(DownloadOptions options)
+        internal static void ThrowIfInvalid(SessionOptions options)
         {
             foreach (var header in options.Headers)
             {

@@ -24,5 +24,5 @@ internal sealed class BatchOutcome
     public DownloadEvent Single() => Assert.Single(Finished);
 
     /// <summary>The event of the item posted for <paramref name="uri"/>.</summary>
-    public DownloadEvent For(Uri uri) => Assert.Single(Finished, e => e.Request!.Uri == uri);
+    public DownloadEvent For(Uri uri) => Assert.Single(Finished, e => e.Item!.Uri == uri);
 }

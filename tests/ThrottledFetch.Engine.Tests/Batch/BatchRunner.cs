@@ -20,9 +20,9 @@ internal sealed class BatchRunner : IDisposable
     private readonly List<DownloadEvent> _finished = new();
     private readonly List<string> _verbose = new();
 
-    public BatchRunner(DownloadOptions options)
+    public BatchRunner(BatchOptions options)
     {
-        Batch = new DownloadBatch(options);
+        Batch = new DownloadBatch(options.Session, options.Download);
     }
 
     public DownloadBatch Batch { get; }
@@ -32,7 +32,7 @@ internal sealed class BatchRunner : IDisposable
     public IReadOnlyList<string> Verbose => _verbose;
 
     /// <summary>Options for a test batch: files go to <paramref name="destination"/>, and retries never sleep.</summary>
-    public static DownloadOptions Options(string destination) => new()
+    public static BatchOptions Options(string destination) => new()
     {
         Destination = destination,
         Limit = 4,
@@ -42,10 +42,10 @@ internal sealed class BatchRunner : IDisposable
     };
 
     /// <summary>Runs the items to the end on this thread and returns what the batch reported.</summary>
-    public static BatchOutcome Run(DownloadOptions options, params DownloadRequest[] requests) =>
+    public static BatchOutcome Run(BatchOptions options, params DownloadRequest[] requests) =>
         Run(options, requests, DefaultTimeout);
 
-    public static BatchOutcome Run(DownloadOptions options, IEnumerable<DownloadRequest> requests, TimeSpan timeout)
+    public static BatchOutcome Run(BatchOptions options, IEnumerable<DownloadRequest> requests, TimeSpan timeout)
     {
         using var runner = new BatchRunner(options);
         var deadline = Stopwatch.StartNew();
@@ -57,8 +57,8 @@ internal sealed class BatchRunner : IDisposable
         return runner.Complete(timeout - deadline.Elapsed);
     }
 
-    /// <summary>As <see cref="Run(DownloadOptions, IEnumerable{DownloadRequest}, TimeSpan)"/>, on a thread of its own.</summary>
-    public static Task<BatchOutcome> Start(DownloadOptions options, params DownloadRequest[] requests) =>
+    /// <summary>As <see cref="Run(BatchOptions, IEnumerable{DownloadRequest}, TimeSpan)"/>, on a thread of its own.</summary>
+    public static Task<BatchOutcome> Start(BatchOptions options, params DownloadRequest[] requests) =>
         Task.Factory.StartNew(
             () => Run(options, requests, DefaultTimeout),
             CancellationToken.None,

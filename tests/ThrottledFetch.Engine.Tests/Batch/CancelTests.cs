@@ -102,5 +102,5 @@ public sealed class CancelTests : IAsyncLifetime
         return info.Exists ? info.Length : -1;
     }
 
-    private DownloadOptions Options() => BatchRunner.Options(_folder.Path);
+    private BatchOptions Options() => BatchRunner.Options(_folder.Path);
 }

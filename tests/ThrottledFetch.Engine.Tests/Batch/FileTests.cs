@@ -273,12 +273,12 @@ public sealed class FileTests : IAsyncLifetime
         var completed = Assert.Single(outcome.Finished, e => e.Result!.Status == DownloadStatus.Completed);
         var collided = Assert.Single(outcome.Finished, e => e.Result!.Status == DownloadStatus.Failed);
         Assert.Equal(DownloadErrorKind.NameCollision, collided.Error!.Kind);
-        var (size, seed) = completed.Request == one ? (4000, 1) : (6000, 2);
+        var (size, seed) = completed.Item == one ? (4000, 1) : (6000, 2);
         FileAssert.Exact(_folder.File("x.txt"), size, seed);
         Assert.Equal(new[] { "x.txt" }, _folder.Files());
     }
 
     private static string Sha256(byte[] data) => Convert.ToHexString(SHA256.HashData(data)).ToLowerInvariant();
 
-    private DownloadOptions Options() => BatchRunner.Options(_folder.Path);
+    private BatchOptions Options() => BatchRunner.Options(_folder.Path);
 }

@@ -162,7 +162,7 @@ public sealed class LimitTests : IAsyncLifetime
         runner.Post(new DownloadRequest(_server.Url("bytes/1000/second.bin")));
         var outcome = runner.Complete(Timeout);
 
-        Assert.Equal(first.Uri, outcome.Finished[0].Request!.Uri);
+        Assert.Equal(first.Uri, outcome.Finished[0].Item!.Uri);
         Assert.Equal(2, outcome.Finished.Count);
         Assert.All(outcome.Results, r => Assert.Equal(DownloadStatus.Completed, r.Status));
     }

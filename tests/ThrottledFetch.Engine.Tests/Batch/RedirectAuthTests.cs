@@ -156,7 +156,7 @@ public sealed class RedirectAuthTests : IAsyncLifetime
         Assert.StartsWith("ThrottledFetch/", Assert.Contains("User-Agent", Assert.Single(_server.Requests).Headers), StringComparison.Ordinal);
     }
 
-    private DownloadOptions WithToken()
+    private BatchOptions WithToken()
     {
         var options = BatchRunner.Options(_folder.Path);
         options.Token = Token;

@@ -251,5 +251,5 @@ public sealed class ResumeTests : IAsyncLifetime
         Assert.Equal(new[] { "r.bin" }, _folder.Files());
     }
 
-    private DownloadOptions Options() => BatchRunner.Options(_folder.Path);
+    private BatchOptions Options() => BatchRunner.Options(_folder.Path);
 }

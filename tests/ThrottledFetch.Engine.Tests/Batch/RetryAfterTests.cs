@@ -126,7 +126,7 @@ public sealed class RetryAfterTests : IAsyncLifetime
         var first = runner.Finished[0];
         var outcome = runner.Complete(Timeout);
 
-        Assert.Equal(d.Uri, first.Request!.Uri); // the other host's item ended while this host was paused
+        Assert.Equal(d.Uri, first.Item!.Uri); // the other host's item ended while this host was paused
         Assert.True(_other.Requests[0].ArrivedAt < _server.Requests[1].ArrivedAt);
         Assert.All(outcome.Results, r => Assert.Equal(DownloadStatus.Completed, r.Status));
         FileAssert.Exact(_folder.File("a.bin"), 1000, 1);

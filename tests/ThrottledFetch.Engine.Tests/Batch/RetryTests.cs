@@ -202,7 +202,7 @@ public sealed class RetryTests : IAsyncLifetime
         var ended = runner.Batch.WaitForWorkers(TimeSpan.FromSeconds(1));
 
         Assert.True(ended, $"the backoff outlived the cancel ({clock.Elapsed})");
-        Assert.Equal(b.Uri, Assert.Single(runner.Finished).Request!.Uri);
+        Assert.Equal(b.Uri, Assert.Single(runner.Finished).Item!.Uri);
         Assert.Equal(1, _server.CountRequests("/flaky/"));
         FileAssert.Exact(_folder.File("b.bin"), Size);
         Assert.Equal(new[] { "b.bin" }, _folder.Files());

@@ -76,7 +76,7 @@ public sealed class SizeLimitTests : IAsyncLifetime
         FileAssert.Exact(_folder.File("exact.bin"), Limit, 3);
     }
 
-    private DownloadOptions Options()
+    private BatchOptions Options()
     {
         var options = BatchRunner.Options(_folder.Path);
         options.MaximumFileSize = Limit;

@@ -80,7 +80,7 @@ public sealed class TimeoutTests : IAsyncLifetime
         Assert.Equal(new[] { "slow.bin" }, _folder.Files());
     }
 
-    private DownloadOptions Options()
+    private BatchOptions Options()
     {
         var options = BatchRunner.Options(_folder.Path);
         options.OperationTimeout = Stall;

@@ -70,7 +70,7 @@ public sealed class WaitingTests : IAsyncLifetime
         Assert.All(runner.Finished, e => Assert.Equal(DownloadStatus.Completed, e.Result!.Status));
         for (var i = 0; i < Failing; i++)
         {
-            Assert.Equal(2, runner.Finished.Single(e => e.Request!.Uri == failing[i].Uri).Result!.Attempts);
+            Assert.Equal(2, runner.Finished.Single(e => e.Item!.Uri == failing[i].Uri).Result!.Attempts);
             FileAssert.Exact(_folder.File($"f{i}.bin"), 1000, i);
         }
 
@@ -177,7 +177,7 @@ public sealed class WaitingTests : IAsyncLifetime
         runner.TakeEvents();
     }
 
-    private DownloadOptions Options(int limit)
+    private BatchOptions Options(int limit)
     {
         var options = BatchRunner.Options(_folder.Path);
         options.Limit = limit;

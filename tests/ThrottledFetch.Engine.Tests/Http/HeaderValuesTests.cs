@@ -53,12 +53,12 @@ public sealed class HeaderValuesTests
     }
 
     [Fact]
-    public void ABatchWithAHeaderThatSplitsTheRequest_CannotBeCreated()
+    public void ASessionWithAHeaderThatSplitsTheRequest_CannotBeCreated()
     {
-        var options = new DownloadOptions();
+        var options = new SessionOptions();
         options.Headers["X-A"] = "a\r\nX-B: b";
 
-        var error = Assert.Throws<ArgumentException>(() => new DownloadBatch(options).Dispose());
+        var error = Assert.Throws<ArgumentException>(() => new HttpSession(options).Dispose());
 
         Assert.Contains("'X-A'", error.Message, StringComparison.Ordinal);
     }

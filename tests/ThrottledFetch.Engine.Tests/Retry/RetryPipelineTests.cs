@@ -5,7 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Time.Testing;
 using Polly;
-using ThrottledFetch.Engine.Files;
+using ThrottledFetch.Engine.Download;
 using ThrottledFetch.Engine.Retry;
 using ThrottledFetch.Engine.Scheduling;
 using Xunit;
@@ -40,7 +40,7 @@ public sealed class RetryPipelineTests : IDisposable
         _folder = Path.Combine(Path.GetTempPath(), "tf-retry-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(_folder);
         var path = Path.Combine(_folder, "data.bin");
-        _item = new ItemState(new DownloadRequest(ItemUri), HostState.KeyOf(ItemUri), new PartialFile(path, ItemUri), new TransferProgress(1, ItemUri, path), (_, _) => null);
+        _item = new ItemState(new DownloadRequest(ItemUri), new PartialFile(path, ItemUri), new TransferProgress(1, ItemUri, path), (_, _) => null);
     }
 
     public void Dispose()
@@ -256,16 +256,15 @@ public sealed class RetryPipelineTests : IDisposable
     private static AttemptOutcome Failure(int status, bool transient, TimeSpan? retryAfter = null) =>
         AttemptOutcome.Failure(new DownloadError(DownloadErrorKind.HttpStatus, $"HTTP {status} from the server.", statusCode: status), transient, retryAfter);
 
-    private DownloadOptions Options() => new DownloadOptions
+    private SessionOptions Options() => new SessionOptions
     {
-        Destination = _folder,
         TimeProvider = _time,
         UseJitter = false,
         RetryInterval = TimeSpan.FromSeconds(1),
         MaximumRetryCount = 3,
     };
 
-    // Runs the pipeline as ItemDownload does: the item in the context, one gate slot per attempt.
+    // Runs the pipeline as ItemRunner does: the item in the context, one gate slot per attempt.
     private async Task<AttemptOutcome> Run(ResiliencePipeline<AttemptOutcome> pipeline, Func<int, AttemptOutcome> outcomeOfAttempt)
     {
         var context = ResilienceContextPool.Shared.Get(CancellationToken.None);

@@ -1,10 +1,10 @@
 using System;
 using System.IO;
 using System.Text;
-using ThrottledFetch.Engine.Files;
+using ThrottledFetch.Engine.Download;
 using Xunit;
 
-namespace ThrottledFetch.Engine.Tests.Files;
+namespace ThrottledFetch.Engine.Tests.Download;
 
 /// <summary>Names from a URL or a server become bare names that are safe on Windows and Unix.</summary>
 public sealed class SafeFileNameTests

@@ -1,10 +1,10 @@
 using System;
 using System.IO;
 using System.Text;
-using ThrottledFetch.Engine.Files;
+using ThrottledFetch.Engine.Download;
 using Xunit;
 
-namespace ThrottledFetch.Engine.Tests.Files;
+namespace ThrottledFetch.Engine.Tests.Download;
 
 /// <summary>The body goes to "&lt;name&gt;.&lt;tag&gt;.part" and is renamed into place only when complete.</summary>
 public sealed class PartialFileTests : IDisposable

@@ -1,9 +1,9 @@
 using System;
 using System.IO;
-using ThrottledFetch.Engine.Files;
+using ThrottledFetch.Engine.Download;
 using Xunit;
 
-namespace ThrottledFetch.Engine.Tests.Files;
+namespace ThrottledFetch.Engine.Tests.Download;
 
 /// <summary>Where an item's file goes: a trusted OutFile as given, a URL or server name only inside the folder.</summary>
 public sealed class TargetPathTests : IDisposable

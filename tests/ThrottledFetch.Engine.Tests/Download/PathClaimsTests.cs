@@ -1,9 +1,9 @@
 using System;
 using System.IO;
-using ThrottledFetch.Engine.Files;
+using ThrottledFetch.Engine.Download;
 using Xunit;
 
-namespace ThrottledFetch.Engine.Tests.Files;
+namespace ThrottledFetch.Engine.Tests.Download;
 
 /// <summary>Two items of one batch never write one file.</summary>
 public sealed class PathClaimsTests

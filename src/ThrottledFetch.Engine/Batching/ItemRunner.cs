@@ -1,0 +1,96 @@
+using System;
+using System.Collections.Concurrent;
+using System.Threading;
+using System.Threading.Tasks;
+using Polly;
+using ThrottledFetch.Engine.Retry;
+
+namespace ThrottledFetch.Engine.Batching
+{
+    /// <summary>
+    /// The attempt loop every item of a batch goes through, whatever its handler: a slot at the session's
+    /// gate for each attempt (held only while it talks to the server), the retry policy, the Retry-After
+    /// pause of the host before the slot is freed, leaving the window while it waits, and the progress it shows.
+    /// </summary>
+    internal sealed class ItemRunner
+    {
+        private readonly HttpSession session;
+        private readonly ItemWindow window;
+        private readonly ConcurrentDictionary<long, TransferProgress> active;
+        private readonly ResiliencePipeline<AttemptOutcome> retry;
+        private readonly Action<long> onBytes;
+
+        public ItemRunner(HttpSession session, ItemWindow window, ConcurrentDictionary<long, TransferProgress> active, Action<string> verbose, Action<long> onBytes)
+        {
+            this.session = session;
+            this.window = window;
+            this.active = active;
+            this.onBytes = onBytes;
+            Verbose = verbose;
+            retry = RetryPipeline.Create(session.Options, verbose, BeginWait);
+        }
+
+        public HttpSession Session => session;
+
+        public TimeProvider Time => session.Time;
+
+        /// <summary>Posts a diagnostic line to the caller.</summary>
+        public Action<string> Verbose { get; }
+
+        /// <summary>Counts body bytes for the batch's rate display.</summary>
+        public void AddBytes(long count) => onBytes(count);
+
+        /// <summary>Runs attempts until one succeeds, fails for good, or the retries are spent.</summary>
+        public async Task<AttemptOutcome> RunAsync<TState>(TState state, Func<TState, ItemRunner, CancellationToken, Task<AttemptOutcome>> attempt, CancellationToken cancellationToken)
+            where TState : AttemptState
+        {
+            var context = ResilienceContextPool.Shared.Get(cancellationToken);
+            try
+            {
+                context.Properties.Set(RetryPipeline.Item, state);
+                return await retry.ExecuteAsync(
+                    async (ctx, item) =>
+                    {
+                        item.Attempts++;
+
+                        // Held back by a Retry-After pause of its host, it waits out of the window, as in a backoff.
+                        using var lease = await session.Gate.AcquireAsync(item.HostKey, ctx.CancellationToken, () => window.StartWaiting(item)).ConfigureAwait(false);
+                        window.StopWaiting(item);
+                        item.FirstRequestAt ??= Time.GetTimestamp();
+
+                        // Shown as active (a progress child) while it holds a slot, not while it queues or waits.
+                        active[item.Item.Id] = item.Progress;
+                        var result = await attempt(item, this, ctx.CancellationToken).ConfigureAwait(false);
+                        if (result.RetryAfter is TimeSpan wait && result.Transient)
+                        {
+                            // Pause the host before this slot is freed, so no queued request to it slips in.
+                            session.Gate.PauseHost(item.HostKey, Time.GetUtcNow() + wait);
+                        }
+
+                        return result;
+                    },
+                    context,
+                    state).ConfigureAwait(false);
+            }
+            finally
+            {
+                // Cancelled in a backoff or at the gate: the item ends from the window.
+                window.StopWaiting(state);
+                active.TryRemove(state.Item.Id, out _);
+                ResilienceContextPool.Shared.Return(context);
+            }
+        }
+
+        /// <summary>
+        /// The item waits for its next attempt (a backoff or a host pause): it leaves the window so new input
+        /// keeps the slots busy, is no longer shown as a transfer, and lets go of what it need not hold.
+        /// </summary>
+        private void BeginWait(AttemptState item)
+        {
+            // Off the transfers first: a progress update never shows it as both a transfer and waiting.
+            active.TryRemove(item.Item.Id, out _);
+            item.OnWait();
+            window.StartWaiting(item);
+        }
+    }
+}
