@@ -24,6 +24,8 @@ namespace ThrottledFetch
         private readonly bool enabled;
         private readonly string activity;
         private readonly Dictionary<long, string> shown = new Dictionary<long, string>();
+        private readonly Dictionary<long, TransferProgress> transfers = new Dictionary<long, TransferProgress>();
+        private long endedBytes;
         private readonly Stopwatch clock = Stopwatch.StartNew();
         private TimeSpan lastUpdate;
         private long lastBytes;
@@ -47,15 +49,16 @@ namespace ThrottledFetch
             }
 
             var seconds = (now - lastUpdate).TotalSeconds;
-            var bytes = batch.BytesReceived;
+            var bytes = endedBytes;
+            foreach (var transfer in transfers.Values)
+            {
+                bytes += transfer.BytesReceived;
+            }
+
             var rate = seconds > 0 ? (bytes - lastBytes) / seconds : 0;
             lastUpdate = now;
             lastBytes = bytes;
 
-            var active = new HashSet<long>();
-            var transfers = new List<TransferProgress>(batch.Active);
-
-            // Read after the transfers: an item leaves them before it counts as waiting, so none shows as both.
             var waiting = batch.Waiting;
             var total = batch.Posted;
             var done = batch.Finished;
@@ -72,9 +75,8 @@ namespace ThrottledFetch
             cmdlet.WriteProgress(overall);
             overallShown = true;
 
-            foreach (var transfer in transfers)
+            foreach (var transfer in transfers.Values)
             {
-                active.Add(transfer.Id);
                 if (!shown.TryGetValue(transfer.Id, out var name))
                 {
                     name = Name(transfer);
@@ -95,26 +97,27 @@ namespace ThrottledFetch
                 };
                 cmdlet.WriteProgress(record);
             }
-
-            // A child whose file ended between updates, or that now waits for a retry, and was not completed yet.
-            var ended = new List<long>();
-            foreach (var id in shown.Keys)
-            {
-                if (!active.Contains(id))
-                {
-                    ended.Add(id);
-                }
-            }
-
-            foreach (var id in ended)
-            {
-                // Mostly items that now wait: a finished item's result, written before this update, completed it.
-                CompleteChild(id, "Waiting");
-            }
         }
 
-        /// <summary>Completes the item's child record if one was shown.</summary>
-        public void ItemEnded(long id) => CompleteChild(id, "Done");
+        /// <summary>The item talks to the server (a Started event): shown from the next update on.</summary>
+        public void Started(TransferProgress transfer) => transfers[transfer.Id] = transfer;
+
+        /// <summary>The item waits for its next attempt: no longer a transfer; its child, if shown, is completed.</summary>
+        public void Waiting(long id) => Stop(id, "Waiting to retry");
+
+        /// <summary>The item ended: its child, if shown, is completed.</summary>
+        public void ItemEnded(long id) => Stop(id, "Done");
+
+        private void Stop(long id, string status)
+        {
+            if (transfers.TryGetValue(id, out var transfer))
+            {
+                endedBytes += transfer.BytesReceived;
+                transfers.Remove(id);
+            }
+
+            CompleteChild(id, status);
+        }
 
         private void CompleteChild(long id, string status)
         {

@@ -27,11 +27,9 @@ namespace ThrottledFetch.Engine
         private readonly ItemRunner runner;
         private readonly CancellationTokenSource cancellation = new CancellationTokenSource();
         private readonly ConcurrentQueue<BatchEvent<TResult>> events = new ConcurrentQueue<BatchEvent<TResult>>();
-        private readonly ConcurrentDictionary<long, TransferProgress> active = new ConcurrentDictionary<long, TransferProgress>();
         private readonly ManualResetEventSlim changed = new ManualResetEventSlim(false);
         private long nextId;
         private readonly ItemWindow window;
-        private long bytesReceived;
         private int finished;
         private volatile bool inputComplete;
 
@@ -56,7 +54,7 @@ namespace ThrottledFetch.Engine
                 Math.Max(limit * 2, limit + 16),
                 Math.Max(1024, limit * 16),
                 () => changed.Set());
-            runner = new ItemRunner(session, window, active, Post, n => Interlocked.Add(ref bytesReceived, n));
+            runner = new ItemRunner(session, window, Post, Show);
         }
 
         public HttpSession Session => session;
@@ -75,12 +73,6 @@ namespace ThrottledFetch.Engine
 
         /// <summary>Items that have ended.</summary>
         public int Finished => Volatile.Read(ref finished);
-
-        /// <summary>Body bytes received so far, all items together.</summary>
-        public long BytesReceived => Interlocked.Read(ref bytesReceived);
-
-        /// <summary>Transfers under way now (holding a slot); items waiting between attempts are not among them.</summary>
-        public ICollection<TransferProgress> Active => active.Values;
 
         /// <summary>Input is complete, every item has ended and every event was taken.</summary>
         public bool IsDone => inputComplete && window.IsEmpty && events.IsEmpty;
@@ -191,6 +183,15 @@ namespace ThrottledFetch.Engine
             if (!cancellation.IsCancellationRequested)
             {
                 events.Enqueue(BatchEvent<TResult>.Verbose(message));
+                changed.Set();
+            }
+        }
+
+        private void Show(AttemptState item, bool started)
+        {
+            if (!cancellation.IsCancellationRequested)
+            {
+                events.Enqueue(started ? BatchEvent<TResult>.Started(item.Item, item.Progress) : BatchEvent<TResult>.Waiting(item.Item));
                 changed.Set();
             }
         }

@@ -1,8 +1,6 @@
-using System.Collections.Generic;
-
 namespace ThrottledFetch.Engine
 {
-    /// <summary>What a progress display reads of a batch, whatever its items.</summary>
+    /// <summary>The counts a progress display reads of a batch, whatever its items; which transfers run comes as events.</summary>
     public interface IBatchStatus
     {
         /// <summary>Items posted so far.</summary>
@@ -13,11 +11,5 @@ namespace ThrottledFetch.Engine
 
         /// <summary>Items waiting now for a retry backoff or a host pause.</summary>
         int Waiting { get; }
-
-        /// <summary>Body bytes received so far, all items together.</summary>
-        long BytesReceived { get; }
-
-        /// <summary>Transfers under way now (holding a slot).</summary>
-        ICollection<TransferProgress> Active { get; }
     }
 }

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Threading;
 using System.Threading.Tasks;
 using Polly;
@@ -16,16 +15,15 @@ namespace ThrottledFetch.Engine.Batching
     {
         private readonly HttpSession session;
         private readonly ItemWindow window;
-        private readonly ConcurrentDictionary<long, TransferProgress> active;
         private readonly ResiliencePipeline<AttemptOutcome> retry;
-        private readonly Action<long> onBytes;
+        private readonly Action<AttemptState, bool> shown;
 
-        public ItemRunner(HttpSession session, ItemWindow window, ConcurrentDictionary<long, TransferProgress> active, Action<string> verbose, Action<long> onBytes)
+        /// <param name="shown">Posts that an item started talking to the server (true) or now waits (false).</param>
+        public ItemRunner(HttpSession session, ItemWindow window, Action<string> verbose, Action<AttemptState, bool> shown)
         {
             this.session = session;
             this.window = window;
-            this.active = active;
-            this.onBytes = onBytes;
+            this.shown = shown;
             Verbose = verbose;
             retry = RetryPipeline.Create(session.Options, verbose, BeginWait);
         }
@@ -37,11 +35,8 @@ namespace ThrottledFetch.Engine.Batching
         /// <summary>Posts a diagnostic line to the caller.</summary>
         public Action<string> Verbose { get; }
 
-        /// <summary>Counts body bytes for the batch's rate display.</summary>
-        public void AddBytes(long count) => onBytes(count);
-
         /// <summary>Runs attempts until one succeeds, fails for good, or the retries are spent.</summary>
-        public async Task<AttemptOutcome> RunAsync<TState>(TState state, Func<TState, ItemRunner, CancellationToken, Task<AttemptOutcome>> attempt, CancellationToken cancellationToken)
+        public async Task<AttemptOutcome> RunAsync<TState>(TState state, Func<TState, CancellationToken, Task<AttemptOutcome>> attempt, CancellationToken cancellationToken)
             where TState : AttemptState
         {
             var context = ResilienceContextPool.Shared.Get(cancellationToken);
@@ -59,8 +54,13 @@ namespace ThrottledFetch.Engine.Batching
                         item.FirstRequestAt ??= Time.GetTimestamp();
 
                         // Shown as active (a progress child) while it holds a slot, not while it queues or waits.
-                        active[item.Item.Id] = item.Progress;
-                        var result = await attempt(item, this, ctx.CancellationToken).ConfigureAwait(false);
+                        if (!item.Shown)
+                        {
+                            item.Shown = true;
+                            shown(item, true);
+                        }
+
+                        var result = await attempt(item, ctx.CancellationToken).ConfigureAwait(false);
                         if (result.RetryAfter is TimeSpan wait && result.Transient)
                         {
                             // Pause the host before this slot is freed, so no queued request to it slips in.
@@ -76,7 +76,6 @@ namespace ThrottledFetch.Engine.Batching
             {
                 // Cancelled in a backoff or at the gate: the item ends from the window.
                 window.StopWaiting(state);
-                active.TryRemove(state.Item.Id, out _);
                 ResilienceContextPool.Shared.Return(context);
             }
         }
@@ -88,7 +87,12 @@ namespace ThrottledFetch.Engine.Batching
         private void BeginWait(AttemptState item)
         {
             // Off the transfers first: a progress update never shows it as both a transfer and waiting.
-            active.TryRemove(item.Item.Id, out _);
+            if (item.Shown)
+            {
+                item.Shown = false;
+                shown(item, false);
+            }
+
             item.OnWait();
             window.StartWaiting(item);
         }

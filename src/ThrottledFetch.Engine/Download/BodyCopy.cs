@@ -5,7 +5,6 @@ using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
 using ThrottledFetch.Engine.Download;
-using ThrottledFetch.Engine.Batching;
 using ThrottledFetch.Engine.Http;
 using ThrottledFetch.Engine.Retry;
 
@@ -31,7 +30,7 @@ namespace ThrottledFetch.Engine.Download
 
         /// <param name="total">The length the part file has once the body is complete, when the server said it.</param>
         /// <returns>Null when the whole body is in the part file; otherwise why not.</returns>
-        public async Task<AttemptOutcome?> RunAsync(ItemState item, HttpResponseMessage response, long? total, ContentCoding coding, ItemRunner runner, CancellationTokenSource stall)
+        public async Task<AttemptOutcome?> RunAsync(ItemState item, HttpResponseMessage response, long? total, ContentCoding coding, CancellationTokenSource stall)
         {
             var part = item.Part;
             var status = (int)response.StatusCode;
@@ -83,7 +82,6 @@ namespace ThrottledFetch.Engine.Download
                     }
 
                     item.Progress.SetReceived(part.Length);
-                    runner.AddBytes(read);
                 }
 
                 if (wire != null)

@@ -4,7 +4,6 @@ using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Threading;
 using System.Threading.Tasks;
-using ThrottledFetch.Engine.Batching;
 using ThrottledFetch.Engine.Http;
 using ThrottledFetch.Engine.Retry;
 using ThrottledFetch.Engine.Text;
@@ -31,7 +30,7 @@ namespace ThrottledFetch.Engine.Download
             copy = new BodyCopy(options, session.Options.OperationTimeout);
         }
 
-        public async Task<AttemptOutcome> RunAsync(ItemState item, ItemRunner runner, CancellationToken cancellationToken)
+        public async Task<AttemptOutcome> RunAsync(ItemState item, CancellationToken cancellationToken)
         {
             using var stall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             stall.CancelAfter(session.OperationTimeout);
@@ -66,7 +65,7 @@ namespace ThrottledFetch.Engine.Download
                     return await StatusFailureAsync(item, response, stall).ConfigureAwait(false);
                 }
 
-                return await ReceiveBodyAsync(item, response, runner, stall).ConfigureAwait(false);
+                return await ReceiveBodyAsync(item, response, stall).ConfigureAwait(false);
             }
             catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
             {
@@ -104,7 +103,7 @@ namespace ThrottledFetch.Engine.Download
             return request;
         }
 
-        private async Task<AttemptOutcome> ReceiveBodyAsync(ItemState item, HttpResponseMessage response, ItemRunner runner, CancellationTokenSource stall)
+        private async Task<AttemptOutcome> ReceiveBodyAsync(ItemState item, HttpResponseMessage response, CancellationTokenSource stall)
         {
             var part = item.Part;
             var partial = response.StatusCode == System.Net.HttpStatusCode.PartialContent;
@@ -163,7 +162,7 @@ namespace ThrottledFetch.Engine.Download
             item.Progress.SetTotal(total ?? -1);
             item.Progress.SetReceived(part.Length);
 
-            var failure = await copy.RunAsync(item, response, total, coding, runner, stall).ConfigureAwait(false);
+            var failure = await copy.RunAsync(item, response, total, coding, stall).ConfigureAwait(false);
             return failure ?? AttemptOutcome.Success((int)response.StatusCode, null);
         }
 

@@ -213,14 +213,22 @@ namespace ThrottledFetch.Commands
         {
             while (batch!.TryTake(out var next))
             {
-                if (next.Kind == BatchEventKind.Verbose)
+                switch (next.Kind)
                 {
-                    WriteVerbose(DisplayText.Clean(next.Message));
-                    continue;
+                    case BatchEventKind.Verbose:
+                        WriteVerbose(DisplayText.Clean(next.Message));
+                        break;
+                    case BatchEventKind.Started:
+                        progress!.Started(next.Progress!);
+                        break;
+                    case BatchEventKind.Waiting:
+                        progress!.Waiting(next.Item!.Id);
+                        break;
+                    default:
+                        progress!.ItemEnded(next.Item!.Id);
+                        WriteFinished(next);
+                        break;
                 }
-
-                progress!.ItemEnded(next.Item!.Id);
-                WriteFinished(next);
             }
 
             progress!.Tick(inputComplete);

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -19,6 +20,8 @@ internal sealed class BatchRunner : IDisposable
 
     private readonly List<DownloadEvent> _finished = new();
     private readonly List<string> _verbose = new();
+    private readonly Dictionary<long, TransferProgress> _active = new();
+    private readonly Dictionary<long, TransferProgress> _seen = new();
 
     public BatchRunner(BatchOptions options)
     {
@@ -30,6 +33,12 @@ internal sealed class BatchRunner : IDisposable
     public IReadOnlyList<DownloadEvent> Finished => _finished;
 
     public IReadOnlyList<string> Verbose => _verbose;
+
+    /// <summary>Transfers under way as the events said (Started, not yet Waiting or Finished), as the cmdlet's progress sees them.</summary>
+    public ICollection<TransferProgress> Active => _active.Values;
+
+    /// <summary>Body bytes of every transfer that started, as their live views last said.</summary>
+    public long BytesReceived => _seen.Values.Sum(p => p.BytesReceived);
 
     /// <summary>Options for a test batch: files go to <paramref name="destination"/>, and retries never sleep.</summary>
     public static BatchOptions Options(string destination) => new()
@@ -112,13 +121,22 @@ internal sealed class BatchRunner : IDisposable
     {
         while (Batch.TryTake(out var next))
         {
-            if (next.Kind == DownloadEventKind.Finished)
+            switch (next.Kind)
             {
-                _finished.Add(next);
-            }
-            else
-            {
-                _verbose.Add(next.Message ?? string.Empty);
+                case DownloadEventKind.Finished:
+                    _active.Remove(next.Item!.Id);
+                    _finished.Add(next);
+                    break;
+                case DownloadEventKind.Started:
+                    _active[next.Item!.Id] = next.Progress!;
+                    _seen[next.Item.Id] = next.Progress!;
+                    break;
+                case DownloadEventKind.Waiting:
+                    _active.Remove(next.Item!.Id);
+                    break;
+                default:
+                    _verbose.Add(next.Message ?? string.Empty);
+                    break;
             }
         }
     }

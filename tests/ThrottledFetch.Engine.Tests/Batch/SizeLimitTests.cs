@@ -37,7 +37,7 @@ public sealed class SizeLimitTests : IAsyncLifetime
         Assert.Equal(1, _server.TotalRequests);
         Assert.Contains("100001 bytes", finished.Error.Message, StringComparison.Ordinal);
         Assert.Contains("100000", finished.Error.Message, StringComparison.Ordinal);
-        Assert.Equal(0, runner.Batch.BytesReceived);
+        Assert.Equal(0, runner.BytesReceived);
         Assert.Empty(_folder.Files());
     }
 
@@ -59,7 +59,7 @@ public sealed class SizeLimitTests : IAsyncLifetime
         Assert.Contains("100000 bytes", finished.Error.Message, StringComparison.Ordinal);
 
         // Stopped at the read that would pass the limit (that read not written), not at the end of the gigabyte.
-        Assert.InRange(runner.Batch.BytesReceived, Limit - options.BufferSize, Limit);
+        Assert.InRange(runner.BytesReceived, Limit - options.BufferSize, Limit);
         Assert.Empty(_folder.Files());
     }
 

@@ -58,8 +58,8 @@ public sealed class WaitingTests : IAsyncLifetime
         Assert.Empty(runner.Finished);
 
         // Waiting items are not shown as transfers.
-        Assert.Equal(Limit, batch.Active.Count);
-        Assert.All(batch.Active, t => Assert.Contains("/hold/", t.Uri.AbsolutePath, StringComparison.Ordinal));
+        Assert.Equal(Limit, runner.Active.Count);
+        Assert.All(runner.Active, t => Assert.Contains("/hold/", t.Uri.AbsolutePath, StringComparison.Ordinal));
 
         _server.Release("h");
         runner.WaitUntil(() => runner.Finished.Count == Healthy, Timeout, "the healthy items to end");
