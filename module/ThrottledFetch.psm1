@@ -1,4 +1,10 @@
 # Loads the compiled cmdlets built for this edition: net8.0 on PowerShell 7.4+, netstandard2.0 on Windows PowerShell 5.1.
 $framework = if ($PSEdition -eq 'Core') { 'net8.0' } else { 'netstandard2.0' }
 $binary = [System.IO.Path]::Combine($PSScriptRoot, 'bin', $framework, 'ThrottledFetch.dll')
-Import-Module -Name $binary -ErrorAction Stop
+
+# Before PowerShell looks for the cmdlets (which loads the engine their base class names), route the
+# engine and its dependencies to the module's private load context (PowerShell 7) or hook their
+# resolution (5.1). Reflection, not a type literal: the type exists only once the assembly is loaded.
+$assembly = [System.Reflection.Assembly]::LoadFrom($binary)
+$null = $assembly.GetType('ThrottledFetch.ModuleInitializer', $true).GetMethod('Register').Invoke($null, $null)
+Import-Module -Assembly $assembly -ErrorAction Stop

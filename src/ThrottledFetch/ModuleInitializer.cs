@@ -7,32 +7,53 @@ using System.Runtime.InteropServices;
 namespace ThrottledFetch
 {
     /// <summary>
-    /// Windows PowerShell 5.1 (.NET Framework) has no binding redirects for a module: Polly.Core asks for
-    /// Microsoft.Bcl.AsyncInterfaces 6.0.0.0 while the module ships the version RateLimiting needs. On
-    /// .NET Framework this resolves any of the module's own dependencies, whatever version is asked, from
-    /// the module's folder. PowerShell 7 resolves them from there by itself, so nothing is hooked there.
+    /// Where the module's dependencies come from. PowerShell 7: the engine resolves into the module's
+    /// private load context (<c>EngineLoadContext</c>), and with it Polly and RateLimiting, so they never
+    /// load into the default context. Windows PowerShell 5.1 (.NET Framework) has no load contexts and no
+    /// binding redirects for a module: there an AssemblyResolve hook, scoped to the module's own files,
+    /// answers any version asked of them (Polly.Core asks for another Microsoft.Bcl.AsyncInterfaces than
+    /// the one RateLimiting needs).
     /// </summary>
     public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssemblyCleanup
     {
         private static readonly string Folder = Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location) ?? string.Empty;
+        private static readonly object Gate = new object();
+        private static bool hooked;
 
         private static bool IsNetFramework =>
             RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal);
 
-        public void OnImport()
+        public void OnImport() => Register();
+
+        /// <summary>
+        /// Hooks the resolution once per process (every runspace that imports the module shares the hook
+        /// and the context). The root module calls it before PowerShell imports the cmdlets, because finding
+        /// them loads their base class, whose type arguments live in the engine.
+        /// </summary>
+        public static void Register()
         {
-            if (IsNetFramework)
+            lock (Gate)
             {
-                AppDomain.CurrentDomain.AssemblyResolve += Resolve;
+                if (hooked)
+                {
+                    return;
+                }
+
+                hooked = true;
+#if NET8_0_OR_GREATER
+                System.Runtime.Loader.AssemblyLoadContext.Default.Resolving += (_, name) => EngineLoadContext.Instance.ResolveEngine(name);
+#else
+                if (IsNetFramework)
+                {
+                    AppDomain.CurrentDomain.AssemblyResolve += Resolve;
+                }
+#endif
             }
         }
 
+        // Kept for the process: another runspace may still use the module after this one removes it.
         public void OnRemove(PSModuleInfo module)
         {
-            if (IsNetFramework)
-            {
-                AppDomain.CurrentDomain.AssemblyResolve -= Resolve;
-            }
         }
 
         private static Assembly? Resolve(object? sender, ResolveEventArgs args)
