@@ -84,7 +84,7 @@ public sealed class ResumeTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Resume_TheValidatorIsOnDiskBeforeTheFirstBodyByte()
+    public async Task Resume_TheValidatorIsOnDiskBeforeTheFirstBodyByte()
     {
         // So a process killed mid-body (no clean failure) still leaves a part that is continued safely.
         const int Size = 200_000;
@@ -95,7 +95,8 @@ public sealed class ResumeTests : IAsyncLifetime
         using var runner = new BatchRunner(options);
         runner.Post(new DownloadRequest(url));
 
-        _folder.WaitForAsync(() => File.Exists(PartFiles.Of(_folder.File("v.bin"), url)) && new FileInfo(PartFiles.Of(_folder.File("v.bin"), url)).Length > 0, TimeSpan.FromSeconds(20), "body bytes in the part").GetAwaiter().GetResult();
+        var part = PartFiles.Of(_folder.File("v.bin"), url);
+        await _folder.WaitForAsync(() => File.Exists(part) && new FileInfo(part).Length > 0, TimeSpan.FromSeconds(20), "body bytes in the part");
 
         Assert.Contains(ContentResponse.ETagFor(5, Size), File.ReadAllText(validator), StringComparison.Ordinal);
         _server.Release("v");

@@ -224,7 +224,7 @@ namespace ThrottledFetch.Tests.Commands
 
             var run = Run.Script(host, "$args[0] | Invoke-ThrottledDownload -Path $args[1]", new[] { "not a url", "  " + good + "  " }, folder.Path);
 
-            Assert.Equal(new[] { "not a url", good }, run.Results.Select(r => r.Input).OrderBy(i => i.Length));
+            Assert.Equal(new[] { "not a url", good }, run.Results.Select(r => r.Input ?? string.Empty).OrderBy(i => i.Length));
             var error = Assert.Single(run.Errors);
             Assert.Equal("not a url", error.CategoryInfo.TargetName);
         }
