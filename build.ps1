@@ -65,28 +65,45 @@ function Invoke-Test {
 
     Invoke-Native dotnet @('restore', (Join-Path $root 'tests/PesterRestore.proj'), '--nologo', '-v', 'quiet')
     $pester = Join-Path $output 'packages/pester/5.9.1/tools/Pester.psd1'
-    # Pester runs in its own pwsh so the module under test loads fresh, as a user's session would load it.
-    $counts = Join-Path $results 'pester-counts.txt'
-    $runner = Join-Path $results 'run-pester.ps1'
-    Set-Content -Path $runner -Value @"
+    # Pester runs in its own pwsh so the module under test loads fresh, as a user's session would load it:
+    # the whole suite on the net8.0 build, then the download cases again on the netstandard2.0 build (the
+    # one Windows PowerShell 5.1 loads), through its own private load context, so its code paths run here.
+    $pesterRuns = @(
+        @{ Name = 'pester'; Path = (Join-Path $root 'tests'); Framework = '' },
+        @{ Name = 'pester-netstandard2.0'; Path = (Join-Path $root 'tests/Invoke-ThrottledDownload.Tests.ps1'); Framework = 'netstandard2.0' }
+    )
+    $pesterExit = 0
+    $pesterPassed = 0
+    $pesterFailed = 0
+    foreach ($run in $pesterRuns) {
+        $counts = Join-Path $results "$($run.Name)-counts.txt"
+        $runner = Join-Path $results "run-$($run.Name).ps1"
+        Set-Content -Path $runner -Value @"
+`$env:THROTTLEDFETCH_FRAMEWORK = '$($run.Framework)'
 Import-Module '$pester'
 `$c = New-PesterConfiguration
-`$c.Run.Path = '$(Join-Path $root 'tests')'
+`$c.Run.Path = '$($run.Path)'
 `$c.Run.PassThru = `$true
 `$c.Output.Verbosity = 'Detailed'
 `$c.TestResult.Enabled = `$true
-`$c.TestResult.OutputPath = '$(Join-Path $results 'pester.xml')'
+`$c.TestResult.OutputPath = '$(Join-Path $results "$($run.Name).xml")'
 `$r = Invoke-Pester -Configuration `$c
 Set-Content -Path '$counts' -Value ('{0} {1}' -f `$r.PassedCount, (`$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount))
 exit [int](`$r.Result -ne 'Passed')
 "@
-    $pesterExit = Invoke-ChildPwsh $runner
-    $pesterPassed, $pesterFailed = (Get-Content $counts -ErrorAction SilentlyContinue) -split ' '
-    $passed = $xunit.Passed + [int]$pesterPassed
-    $failed = $xunit.Failed + [int]$pesterFailed
+        Write-Host "> Pester: $($run.Name)" -ForegroundColor DarkGray
+        $exit = Invoke-ChildPwsh $runner
+        if ($exit -ne 0) { $pesterExit = $exit }
+        $runPassed, $runFailed = (Get-Content $counts -ErrorAction SilentlyContinue) -split ' '
+        $pesterPassed += [int]$runPassed
+        $pesterFailed += [int]$runFailed
+        Write-Host "$($run.Name): $([int]$runPassed) passed, $([int]$runFailed) failed"
+    }
+    $passed = $xunit.Passed + $pesterPassed
+    $failed = $xunit.Failed + $pesterFailed
     Write-Host ''
     Write-Host "xunit: $($xunit.Passed) passed, $($xunit.Failed) failed"
-    Write-Host "pester: $([int]$pesterPassed) passed, $([int]$pesterFailed) failed"
+    Write-Host "pester: $pesterPassed passed, $pesterFailed failed"
     Write-Host "Tests: $passed passed, $failed failed"
     if ($xunitFailed -or $pesterExit -ne 0 -or $failed -gt 0 -or $passed -eq 0) { throw 'Tests failed.' }
 }

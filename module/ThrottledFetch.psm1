@@ -1,5 +1,7 @@
 # Loads the compiled cmdlets built for this edition: net8.0 on PowerShell 7.4+, netstandard2.0 on Windows PowerShell 5.1.
-$framework = if ($PSEdition -eq 'Core') { 'net8.0' } else { 'netstandard2.0' }
+# THROTTLEDFETCH_FRAMEWORK=netstandard2.0 loads the 5.1 build on PowerShell 7 (CI runs it so, through
+# its own private load context, so that build's code paths run on every change).
+$framework = if ($PSEdition -ne 'Core') { 'netstandard2.0' } elseif ($env:THROTTLEDFETCH_FRAMEWORK -eq 'netstandard2.0') { 'netstandard2.0' } else { 'net8.0' }
 $binary = [System.IO.Path]::Combine($PSScriptRoot, 'bin', $framework, 'ThrottledFetch.dll')
 
 # Before PowerShell looks for the cmdlets (which loads the engine their base class names), route the

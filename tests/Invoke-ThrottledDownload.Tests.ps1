@@ -92,6 +92,12 @@ AfterAll {
 Describe 'Invoke-ThrottledDownload' {
 
     Context 'Discovery and help' {
+        It 'runs the build this run asks for (THROTTLEDFETCH_FRAMEWORK=netstandard2.0 is the 5.1 build)' {
+            $expected = if ($env:THROTTLEDFETCH_FRAMEWORK -eq 'netstandard2.0') { 'netstandard2.0' } else { 'net8.0' }
+            $location = (Get-Command Invoke-ThrottledDownload).ImplementingType.Assembly.Location
+            Split-Path -Leaf (Split-Path -Parent $location) | Should -Be $expected
+        }
+
         It 'is a cmdlet exported by the ThrottledFetch module' {
             $command = Get-Command Invoke-ThrottledDownload -ErrorAction Stop
             $command.CommandType | Should -Be 'Cmdlet'

@@ -16,7 +16,7 @@ namespace ThrottledFetch
     /// </summary>
     public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssemblyCleanup
     {
-        private static readonly string Folder = Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location) ?? string.Empty;
+        private static readonly string Folder = Path.Combine(Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location) ?? string.Empty, "deps");
         private static readonly object Gate = new object();
         private static bool hooked;
 
@@ -46,6 +46,10 @@ namespace ThrottledFetch
                 if (IsNetFramework)
                 {
                     AppDomain.CurrentDomain.AssemblyResolve += Resolve;
+                }
+                else
+                {
+                    ReflectedLoadContext.TryRegister(Folder);
                 }
 #endif
             }
