@@ -16,7 +16,7 @@ namespace ThrottledFetch.Testing;
 /// /xml, /text and /api-flaky. Query for all but /api-flaky: coding=gzip|deflate|br encodes the answer, but
 /// only when the request's Accept-Encoding lists that coding (as a real server does).
 /// </summary>
-internal sealed class ApiEndpoints
+public sealed class ApiEndpoints
 {
     /// <summary>object: numbers of each kind, a list and a nested object; array: three objects; scalar; null.</summary>
     public const string JsonObject = "{\"id\":7,\"name\":\"alpha\",\"ratio\":2.5,\"big\":12345678901234,\"tags\":[\"a\",\"b\"],\"nested\":{\"ok\":true}}";
@@ -27,12 +27,12 @@ internal sealed class ApiEndpoints
 
     private readonly AttemptCounter _attempts;
 
-    public ApiEndpoints(AttemptCounter attempts)
+    internal ApiEndpoints(AttemptCounter attempts)
     {
         _attempts = attempts;
     }
 
-    public void Map(IEndpointRouteBuilder routes)
+    internal void Map(IEndpointRouteBuilder routes)
     {
         routes.Map("/echo/{*rest}", EchoAsync);
         routes.Map("/json/{kind}", JsonAsync);
