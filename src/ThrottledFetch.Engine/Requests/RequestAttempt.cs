@@ -54,10 +54,14 @@ namespace ThrottledFetch.Engine.Requests
             }
             catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
             {
-                var timeout = total.IsCancellationRequested
-                    ? TotalTimeout(state)
-                    : ResponseFailure.Timeout(state, session, stall.IsCancellationRequested, e);
-                return Final(state, timeout, notSent: false, runner);
+                if (total.IsCancellationRequested)
+                {
+                    return Final(state, TotalTimeout(state), notSent: false, runner);
+                }
+
+                // Neither timer of ours fired: the handler's connect timeout, so the connection was never made.
+                var connecting = !stall.IsCancellationRequested;
+                return Final(state, ResponseFailure.Timeout(state, session, stall.IsCancellationRequested, e), notSent: connecting && response == null, runner);
             }
             catch (InvalidDataException e)
             {

@@ -8,9 +8,10 @@ namespace ThrottledFetch.Engine.Requests
     /// Which failed attempts of a call may be repeated. An idempotent method (GET, PUT, DELETE...) may be
     /// repeated on every transient failure. A POST, a PATCH or an unknown method may already have acted when an
     /// attempt fails after it was sent (a 503, a timeout, a reset): repeating it could create an order twice. So
-    /// it is repeated only where the request surely did not reach the server: the connection was refused or the
-    /// host name did not resolve, or the server answered 429 or 503 with Retry-After (it refused the request and
-    /// said when to come back). The user may opt in to repeating it on every transient failure.
+    /// it is repeated only where the request surely did not reach the server: the connection was refused or not
+    /// made within the connect timeout, or the host name did not resolve, or the server answered 429 or 503 with
+    /// Retry-After (it refused the request and said when to come back). The user may opt in to repeating it on
+    /// every transient failure.
     /// </summary>
     internal static class RequestRetryRule
     {
