@@ -114,6 +114,13 @@ namespace ThrottledFetch.Engine.Requests
                 return Final(state, outcome, RequestRetryRule.Refused(status, outcome.RetryAfter), runner);
             }
 
+            if (state.Request.Method == "HEAD")
+            {
+                // A HEAD answer's Content-Length is of the body a GET would get: there is none to read or bound.
+                state.Response = ResponseSnapshot.Of(response, string.Empty, 0);
+                return AttemptOutcome.Success(status, null);
+            }
+
             var announced = coding.IsEncoded ? null : response.Content.Headers.ContentLength;
             if (announced > options.MaximumResponseSize)
             {

@@ -59,6 +59,18 @@ public sealed class RequestHandlerTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Head_KeepsTheHeaders_AndIsNotJudgedByTheLengthAGetWouldGet()
+    {
+        var options = new RequestOptions { MaximumResponseSize = 100 };
+
+        var finished = RequestRunner.Run(RequestRunner.Session(), options, new RequestItem(_server.Url("echo/head"), "HEAD")).Single();
+
+        Assert.Null(finished.Error);
+        Assert.True(long.Parse(finished.Result!.Headers!["Content-Length"], System.Globalization.CultureInfo.InvariantCulture) > 100);
+        Assert.Equal(0, finished.Result.Length);
+    }
+
+    [Fact]
     public void ErrorBody_IsKeptAsText_UpToItsOwnBound()
     {
         var small = new RequestItem(_server.Url("status/409?body=already+there"), "GET");
