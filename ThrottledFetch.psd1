@@ -5,17 +5,17 @@
     Author               = 'ThrottledFetch contributors'
     CompanyName          = 'ThrottledFetch'
     Copyright            = '(c) ThrottledFetch contributors. MIT License.'
-    Description          = 'Downloads many URLs with an exact cap on requests in flight (overall, per host, per second), retries with backoff and Retry-After, per-file progress, and one result object per file as it finishes.'
+    Description          = 'Downloads many URLs and makes bulk API calls with an exact cap on requests in flight (overall, per host, per second), retries with backoff and Retry-After, progress, and one result (a file, or the parsed answer) per item as it finishes.'
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Core', 'Desktop')
     FormatsToProcess     = @('ThrottledFetch.Format.ps1xml')
-    CmdletsToExport      = @('Invoke-ThrottledDownload')
+    CmdletsToExport      = @('Invoke-ThrottledDownload', 'Invoke-ThrottledRequest')
     FunctionsToExport    = @()
     VariablesToExport    = @()
     AliasesToExport      = @()
     PrivateData          = @{
         PSData = @{
-            Tags         = @('download', 'http', 'throttle', 'parallel', 'retry', 'PSEdition_Core', 'PSEdition_Desktop')
+            Tags         = @('download', 'http', 'rest', 'api', 'throttle', 'parallel', 'retry', 'PSEdition_Core', 'PSEdition_Desktop')
             # Placeholders: a publisher replaces these with the real license and project pages before
             # Publish-PSResource (which refuses empty values; these parse as URIs and lead nowhere).
             LicenseUri   = 'https://example.invalid/ThrottledFetch/LICENSE'

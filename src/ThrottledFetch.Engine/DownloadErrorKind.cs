@@ -19,5 +19,8 @@ namespace ThrottledFetch.Engine
         RedirectRefused,
         TooLarge,
         ContentEncoding,
+
+        /// <summary>What an API call would send cannot be sent (a method that is no HTTP token, a body it cannot encode).</summary>
+        InvalidRequest,
     }
 }

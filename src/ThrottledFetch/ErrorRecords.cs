@@ -25,6 +25,22 @@ namespace ThrottledFetch
             return record;
         }
 
+        /// <summary>
+        /// A failed API call: the id names the kind (RequestHttpStatus, RequestTimeout...), the message the URL and
+        /// the status with the start of the response body, which ErrorDetails carries too (with advice when there is
+        /// some); the call's RequestResult, its whole error body in ContentText and Content, is the target.
+        /// </summary>
+        public static ErrorRecord ForRequest(DownloadError error, RequestResult result, string? recommendedAction)
+        {
+            var (id, category) = ClassifyRequest(error);
+            var message = DisplayText.Clean(error.Message);
+            var exception = new RequestException(error.Kind, message, error.StatusCode, error.Exception);
+            return new ErrorRecord(exception, id, category, result)
+            {
+                ErrorDetails = new ErrorDetails(message) { RecommendedAction = recommendedAction ?? RequestAction(error.Kind) },
+            };
+        }
+
         /// <summary>Two parameters that cannot go together; the id names both, as in "ForceWithSkipExisting".</summary>
         public static ErrorRecord Conflict(string first, string second, string message) =>
             new ErrorRecord(new ArgumentException(message), first + "With" + second, ErrorCategory.InvalidArgument, null);
@@ -80,6 +96,38 @@ namespace ThrottledFetch
                 case DownloadErrorKind.ContentEncoding: return ("DownloadContentEncoding", ErrorCategory.InvalidData);
                 case DownloadErrorKind.HttpStatus: return ("DownloadHttpStatus", StatusCategory(error.StatusCode));
                 default: return ("DownloadFailed", ErrorCategory.NotSpecified);
+            }
+        }
+
+        // The download's ids stay as documented; a call's failures get ids of their own.
+        private static (string Id, ErrorCategory Category) ClassifyRequest(DownloadError error)
+        {
+            switch (error.Kind)
+            {
+                case DownloadErrorKind.InvalidUri: return ("InvalidRequestUri", ErrorCategory.InvalidArgument);
+                case DownloadErrorKind.InvalidRequest: return ("InvalidRequestArgument", ErrorCategory.InvalidArgument);
+                case DownloadErrorKind.Timeout: return ("RequestTimeout", ErrorCategory.OperationTimeout);
+                case DownloadErrorKind.Connection: return ("RequestConnectionFailed", ErrorCategory.ConnectionError);
+                case DownloadErrorKind.IncompleteBody: return ("RequestIncomplete", ErrorCategory.ConnectionError);
+                case DownloadErrorKind.RetryAfterTooLong: return ("RequestRetryAfterTooLong", ErrorCategory.LimitsExceeded);
+                case DownloadErrorKind.AuthenticationRefused: return ("RequestUnencryptedAuthentication", ErrorCategory.SecurityError);
+                case DownloadErrorKind.RedirectRefused: return ("RequestInsecureRedirect", ErrorCategory.SecurityError);
+                case DownloadErrorKind.TooLarge: return ("RequestResponseTooLarge", ErrorCategory.LimitsExceeded);
+                case DownloadErrorKind.ContentEncoding: return ("RequestContentEncoding", ErrorCategory.InvalidData);
+                case DownloadErrorKind.HttpStatus: return ("RequestHttpStatus", StatusCategory(error.StatusCode));
+                default: return ("RequestFailed", ErrorCategory.NotSpecified);
+            }
+        }
+
+        private static string? RequestAction(DownloadErrorKind kind)
+        {
+            switch (kind)
+            {
+                case DownloadErrorKind.Timeout: return "Raise -TotalTimeoutSeconds or -OperationTimeoutSeconds, or check the server.";
+                case DownloadErrorKind.AuthenticationRefused: return "Use an https:// URL, or -AllowUnencryptedAuthentication.";
+                case DownloadErrorKind.RedirectRefused: return "Use -AllowInsecureRedirect to follow the redirect.";
+                case DownloadErrorKind.TooLarge: return "Raise -MaximumResponseSize, or save large bodies to files with Invoke-ThrottledDownload.";
+                default: return null;
             }
         }
 

@@ -67,6 +67,7 @@ internal static class ServerHost
         HostileEndpoints.Map(app);
         StreamingEndpoints.Map(app);
         new EncodedEndpoints(server.Attempts).Map(app);
+        new ApiEndpoints(server.Attempts).Map(app);
         new ControlEndpoints(server).Map(app);
         return app;
     }

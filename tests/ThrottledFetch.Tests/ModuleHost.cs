@@ -26,7 +26,11 @@ namespace ThrottledFetch.Tests
             }
 
             var state = InitialSessionState.CreateDefault2();
-            state.ImportPSModule(new[] { ManifestPath });
+
+            // ConvertFrom-Json and the other utility cmdlets, which every real PowerShell has and the engine package
+            // lacks: Invoke-ThrottledRequest parses JSON with the host's own converter.
+            var utility = typeof(Microsoft.PowerShell.Commands.ConvertFromJsonCommand).Assembly.Location;
+            state.ImportPSModule(new[] { utility, ManifestPath });
             Runspace = RunspaceFactory.CreateRunspace(state);
             Runspace.Open();
         }

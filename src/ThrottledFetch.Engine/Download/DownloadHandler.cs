@@ -328,10 +328,7 @@ namespace ThrottledFetch.Engine.Download
             ResumeValidator.Delete(part.PartPath);
         }
 
-        private bool RefusesAuthentication(Uri uri) =>
-            (session.Credential != null || session.Token != null)
-            && !session.AllowUnencryptedAuthentication
-            && !string.Equals(uri.Scheme, Uri.UriSchemeHttps, StringComparison.OrdinalIgnoreCase);
+        private bool RefusesAuthentication(Uri uri) => Http.UnencryptedAuthentication.IsRefused(session, uri);
 
         private DownloadEvent Failed(DownloadRequest request, string? path, DownloadError error, int attempts, long started)
         {

@@ -7,13 +7,22 @@ using System.Net.Http;
 namespace ThrottledFetch.Engine.Http
 {
     /// <summary>
-    /// The Content-Encoding of a response. The engine asks for none (no Accept-Encoding), yet some servers
+    /// The Content-Encoding of a response, decoded per response rather than by a handler-wide setting, so each
+    /// kind of item keeps its own policy. A download asks for none (no Accept-Encoding), yet some servers
     /// encode anyway; like Invoke-WebRequest -OutFile, the body is then decoded on its way to disk, so the
-    /// file, its Length, -MaximumFileSize and -ExpectedHash all mean the decoded bytes. gzip and deflate are
-    /// decoded everywhere, br where the runtime has Brotli (net8.0); any other coding fails the item.
+    /// file, its Length, -MaximumFileSize and -ExpectedHash all mean the decoded bytes. A request asks for
+    /// <see cref="Accepted"/>. gzip and deflate are decoded everywhere, br where the runtime has Brotli
+    /// (net8.0); any other coding fails the item.
     /// </summary>
     internal sealed class ContentCoding
     {
+        /// <summary>The Accept-Encoding of a request: every coding this build decodes.</summary>
+#if NET8_0_OR_GREATER
+        public const string Accepted = "gzip, deflate, br";
+#else
+        public const string Accepted = "gzip, deflate";
+#endif
+
         private static readonly ContentCoding Identity = new ContentCoding(Array.Empty<string>(), null);
 
         private readonly string[] codings;

@@ -7,7 +7,7 @@ namespace ThrottledFetch.Engine.Http
 {
     /// <summary>
     /// What one attempt sends: the method, the URL, the body and the headers of this request (beside the
-    /// session's). A handler builds it per attempt, so a download adds Range/If-Range and nothing else does.
+    /// session's). A handler builds it per attempt, so a download adds Range/If-Range and a request its body and Accept-Encoding.
     /// </summary>
     internal sealed class OutgoingRequest
     {
@@ -28,6 +28,12 @@ namespace ThrottledFetch.Engine.Http
 
         /// <summary>Headers of this request only; like the session's, they go only to the origin the user named.</summary>
         public IDictionary<string, string>? Headers { get; set; }
+
+        /// <summary>
+        /// The codings this request accepts (Accept-Encoding), sent to every hop of a redirect; null sends none, as a
+        /// download does, so that servers send files as they are.
+        /// </summary>
+        public string? AcceptEncoding { get; set; }
 
         public RangeHeaderValue? Range { get; set; }
 

@@ -36,6 +36,13 @@ namespace ThrottledFetch.Engine.Http
             for (var redirects = 0; ; redirects++)
             {
                 var request = new HttpRequestMessage(method, uri);
+
+                // The content first: a Content-Type among the user's headers belongs to it.
+                if (body != null)
+                {
+                    request.Content = new ByteArrayContent(body);
+                }
+
                 if (Origin.Same(uri, origin))
                 {
                     // User headers and credentials go only to the origin the user named.
@@ -47,13 +54,16 @@ namespace ThrottledFetch.Engine.Http
                     }
                 }
 
-                if (body != null)
+                if (request.Content != null && outgoing.ContentType != null)
                 {
-                    request.Content = new ByteArrayContent(body);
-                    if (outgoing.ContentType != null)
-                    {
-                        request.Content.Headers.TryAddWithoutValidation("Content-Type", outgoing.ContentType);
-                    }
+                    // The item's own content type wins over one in the headers, as -ContentType does in Invoke-RestMethod.
+                    request.Content.Headers.Remove("Content-Type");
+                    request.Content.Headers.TryAddWithoutValidation("Content-Type", outgoing.ContentType);
+                }
+
+                if (outgoing.AcceptEncoding != null && !request.Headers.Contains("Accept-Encoding"))
+                {
+                    request.Headers.TryAddWithoutValidation("Accept-Encoding", outgoing.AcceptEncoding);
                 }
 
                 request.Headers.Range = outgoing.Range;

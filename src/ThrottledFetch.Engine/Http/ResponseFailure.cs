@@ -16,9 +16,15 @@ namespace ThrottledFetch.Engine.Http
     {
         public static async Task<AttemptOutcome> StatusAsync(AttemptState item, HttpResponseMessage response, SessionOptions options, CancellationToken token)
         {
+            var snippet = await ErrorBody.ReadStartAsync(response, token).ConfigureAwait(false);
+            return Status(item, response, options, snippet);
+        }
+
+        /// <summary>The same failure for a body the caller already read (and decoded): <paramref name="snippet"/> is its start, cleaned.</summary>
+        public static AttemptOutcome Status(AttemptState item, HttpResponseMessage response, SessionOptions options, string snippet)
+        {
             var status = (int)response.StatusCode;
             var uri = item.Item.Uri;
-            var snippet = await ErrorBody.ReadStartAsync(response, token).ConfigureAwait(false);
             var reason = string.IsNullOrEmpty(response.ReasonPhrase) ? string.Empty : " (" + DisplayText.Clean(response.ReasonPhrase) + ")";
             var message = $"'{uri}' answered {status}{reason}" + (snippet.Length > 0 ? ": " + snippet : ".");
             var retryAfter = RetryAfter.Read(response, options.TimeProvider.GetUtcNow());

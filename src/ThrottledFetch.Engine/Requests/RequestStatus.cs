@@ -1,0 +1,9 @@
+namespace ThrottledFetch
+{
+    /// <summary>How one API call ended.</summary>
+    public enum RequestStatus
+    {
+        Completed,
+        Failed,
+    }
+}
