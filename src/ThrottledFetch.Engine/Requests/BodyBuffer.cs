@@ -93,7 +93,6 @@ namespace ThrottledFetch.Engine.Requests
                 stall.CancelAfter(stallTimeout);
                 length += read;
                 item.Progress.SetReceived(length);
-                runner.AddBytes(read);
                 if (cut && length >= bound)
                 {
                     return;

@@ -38,7 +38,7 @@ namespace ThrottledFetch.Engine.Requests
             var state = new RequestState(request, new TransferProgress(request.Id, request.Uri, string.Empty));
             try
             {
-                var outcome = await runner.RunAsync(state, attempt.RunAsync, cancellationToken).ConfigureAwait(false);
+                var outcome = await runner.RunAsync(state, (item, token) => attempt.RunAsync(item, runner, token), cancellationToken).ConfigureAwait(false);
                 cancellationToken.ThrowIfCancellationRequested();
                 var duration = state.FirstRequestAt is long first ? session.TimeProvider.GetElapsedTime(first) : TimeSpan.Zero;
                 var error = outcome.Succeeded ? null : outcome.Error;
