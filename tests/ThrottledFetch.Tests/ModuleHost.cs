@@ -25,10 +25,7 @@ namespace ThrottledFetch.Tests
                 throw new InvalidOperationException($"Build the solution first: {ManifestPath} is missing.");
             }
 
-            var state = InitialSessionState.CreateDefault2();
-            state.ImportPSModule(new[] { ManifestPath });
-            Runspace = RunspaceFactory.CreateRunspace(state);
-            Runspace.Open();
+            Runspace = OpenRunspace();
         }
 
         public string ManifestPath { get; }
@@ -41,6 +38,27 @@ namespace ThrottledFetch.Tests
             var shell = PowerShell.Create();
             shell.Runspace = Runspace;
             return shell;
+        }
+
+        /// <summary>A new pipeline on <paramref name="runspace"/> (one of <see cref="OpenRunspace"/>'s).</summary>
+        public static PowerShell Create(Runspace runspace)
+        {
+            var shell = PowerShell.Create();
+            shell.Runspace = runspace;
+            return shell;
+        }
+
+        /// <summary>
+        /// Another runspace in this process with the module imported, for pipelines that run at the same time as
+        /// those on <see cref="Runspace"/> (a runspace runs one at a time). The caller disposes it.
+        /// </summary>
+        public Runspace OpenRunspace()
+        {
+            var state = InitialSessionState.CreateDefault2();
+            state.ImportPSModule(new[] { ManifestPath });
+            var runspace = RunspaceFactory.CreateRunspace(state);
+            runspace.Open();
+            return runspace;
         }
 
         public void Dispose() => Runspace.Dispose();
