@@ -9,7 +9,7 @@
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Core', 'Desktop')
     FormatsToProcess     = @('ThrottledFetch.Format.ps1xml')
-    CmdletsToExport      = @('Invoke-ThrottledDownload', 'Invoke-ThrottledRequest')
+    CmdletsToExport      = @('Invoke-ThrottledDownload', 'Invoke-ThrottledRequest', 'New-ThrottledSession', 'Close-ThrottledSession')
     FunctionsToExport    = @()
     VariablesToExport    = @()
     AliasesToExport      = @()

@@ -96,7 +96,7 @@ Describe 'The package from build.ps1 -Task Package' {
         $info.Tags | Should -Contain 'download'
 
         $data = Import-PowerShellDataFile $manifest
-        $data.CmdletsToExport | Should -Be @('Invoke-ThrottledDownload', 'Invoke-ThrottledRequest')
+        $data.CmdletsToExport | Should -Be @('Invoke-ThrottledDownload', 'Invoke-ThrottledRequest', 'New-ThrottledSession', 'Close-ThrottledSession')
         foreach ($key in 'CmdletsToExport', 'FunctionsToExport', 'VariablesToExport', 'AliasesToExport') {
             $data[$key] | Where-Object { $_ -match '\*' } | Should -BeNullOrEmpty -Because "$key lists names"
         }

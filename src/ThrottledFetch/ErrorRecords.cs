@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using ThrottledFetch.Engine;
 using ThrottledFetch.Engine.Text;
@@ -60,6 +62,33 @@ namespace ThrottledFetch
                 "InvalidHeaderValue",
                 ErrorCategory.InvalidArgument,
                 name);
+
+        /// <summary>Connection-level parameters given beside -Session: they are the session's, so the command stops before sending.</summary>
+        public static ErrorRecord SettingOfSession(IReadOnlyList<string> given)
+        {
+            var names = given.Count == 1 ? given[0] : string.Join(", ", given.Take(given.Count - 1)) + " and " + given[given.Count - 1];
+            var (these, are) = given.Count == 1 ? ("it", "is a setting") : ("them", "are settings");
+            var message = $"{names} {are} of the session given with -Session: set {these} with New-ThrottledSession, or leave out -Session. Nothing was sent.";
+            return new ErrorRecord(new ArgumentException(message), "ConnectionParameterWithSession", ErrorCategory.InvalidArgument, names)
+            {
+                ErrorDetails = new ErrorDetails(message)
+                {
+                    RecommendedAction = $"Make the session with these settings: New-ThrottledSession {string.Join(" ", given.Select(n => n + " <value>"))}; only -Headers may be given per command (they are added to the session's).",
+                },
+            };
+        }
+
+        /// <summary>A command on a closed session: before it started (nothing was sent), or while it ran (it stopped).</summary>
+        public static ErrorRecord SessionClosed(string command, bool midRun)
+        {
+            var message = midRun
+                ? $"The session given with -Session was closed while {command} ran; its unfinished items were stopped."
+                : $"The session given with -Session is closed (by Close-ThrottledSession or Dispose()); {command} sent nothing.";
+            return new ErrorRecord(new InvalidOperationException(message), "SessionClosed", ErrorCategory.InvalidOperation, null)
+            {
+                ErrorDetails = new ErrorDetails(message) { RecommendedAction = "Make a new session with New-ThrottledSession, and close it only after every command on it has ended." },
+            };
+        }
 
         public static ErrorRecord NotFileSystemPath(string path) =>
             new ErrorRecord(

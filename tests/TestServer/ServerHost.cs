@@ -66,6 +66,7 @@ internal static class ServerHost
         new FailureEndpoints(server.Attempts).Map(app);
         HostileEndpoints.Map(app);
         StreamingEndpoints.Map(app);
+        CookieEndpoints.Map(app);
         new EncodedEndpoints(server.Attempts).Map(app);
         new ApiEndpoints(server.Attempts).Map(app);
         new ControlEndpoints(server).Map(app);

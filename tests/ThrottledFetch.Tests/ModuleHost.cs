@@ -25,14 +25,7 @@ namespace ThrottledFetch.Tests
                 throw new InvalidOperationException($"Build the solution first: {ManifestPath} is missing.");
             }
 
-            var state = InitialSessionState.CreateDefault2();
-
-            // ConvertFrom-Json and the other utility cmdlets, which every real PowerShell has and the engine package
-            // lacks: Invoke-ThrottledRequest parses JSON with the host's own converter.
-            var utility = typeof(Microsoft.PowerShell.Commands.ConvertFromJsonCommand).Assembly.Location;
-            state.ImportPSModule(new[] { utility, ManifestPath });
-            Runspace = RunspaceFactory.CreateRunspace(state);
-            Runspace.Open();
+            Runspace = OpenRunspace();
         }
 
         public string ManifestPath { get; }
@@ -45,6 +38,31 @@ namespace ThrottledFetch.Tests
             var shell = PowerShell.Create();
             shell.Runspace = Runspace;
             return shell;
+        }
+
+        /// <summary>A new pipeline on <paramref name="runspace"/> (one of <see cref="OpenRunspace"/>'s).</summary>
+        public static PowerShell Create(Runspace runspace)
+        {
+            var shell = PowerShell.Create();
+            shell.Runspace = runspace;
+            return shell;
+        }
+
+        /// <summary>
+        /// Another runspace in this process with the module imported, for pipelines that run at the same time as
+        /// those on <see cref="Runspace"/> (a runspace runs one at a time). The caller disposes it.
+        /// </summary>
+        public Runspace OpenRunspace()
+        {
+            var state = InitialSessionState.CreateDefault2();
+
+            // ConvertFrom-Json and the other utility cmdlets, which every real PowerShell has and the engine package
+            // lacks: Invoke-ThrottledRequest parses JSON with the host's own converter.
+            var utility = typeof(Microsoft.PowerShell.Commands.ConvertFromJsonCommand).Assembly.Location;
+            state.ImportPSModule(new[] { utility, ManifestPath });
+            var runspace = RunspaceFactory.CreateRunspace(state);
+            runspace.Open();
+            return runspace;
         }
 
         public void Dispose() => Runspace.Dispose();

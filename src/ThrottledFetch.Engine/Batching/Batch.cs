@@ -28,6 +28,7 @@ namespace ThrottledFetch.Engine
         private readonly CancellationTokenSource cancellation = new CancellationTokenSource();
         private readonly ConcurrentQueue<BatchEvent<TResult>> events = new ConcurrentQueue<BatchEvent<TResult>>();
         private readonly ManualResetEventSlim changed = new ManualResetEventSlim(false);
+        private readonly CancellationTokenRegistration sessionClosing;
         private long nextId;
         private readonly ItemWindow window;
         private int finished;
@@ -55,6 +56,10 @@ namespace ThrottledFetch.Engine
                 Math.Max(1024, limit * 16),
                 () => changed.Set());
             runner = new ItemRunner(session, window, Post, Show);
+
+            // A session closed while the batch runs stops it as a cancel does; the caller tells the two apart
+            // by the session's IsClosed. Registered last: on a session closed just now it cancels at once.
+            sessionClosing = session.Closing.Register(Cancel);
         }
 
         public HttpSession Session => session;
@@ -172,6 +177,9 @@ namespace ThrottledFetch.Engine
         {
             Cancel();
             WaitForWorkers(TimeSpan.FromSeconds(2));
+
+            // A long-lived session sees many batches come and go: none stays registered on it.
+            sessionClosing.Dispose();
             if (ownsSession)
             {
                 session.Dispose();

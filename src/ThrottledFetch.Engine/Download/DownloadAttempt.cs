@@ -39,7 +39,7 @@ namespace ThrottledFetch.Engine.Download
             {
                 while (true)
                 {
-                    var sent = await sender.SendAsync(Request(item), stall.Token).ConfigureAwait(false);
+                    var sent = await sender.SendAsync(Request(item, options), stall.Token).ConfigureAwait(false);
                     if (sent.Outcome != null)
                     {
                         return sent.Outcome;
@@ -85,10 +85,11 @@ namespace ThrottledFetch.Engine.Download
             }
         }
 
-        // A GET; a part that may be continued asks for the rest, only if it is still the same version.
-        private static OutgoingRequest Request(ItemState item)
+        // A GET with the batch's own headers; a part that may be continued asks for the rest, only if it is
+        // still the same version.
+        private static OutgoingRequest Request(ItemState item, DownloadOptions options)
         {
-            var request = new OutgoingRequest(HttpMethod.Get, item.Request.Uri);
+            var request = new OutgoingRequest(HttpMethod.Get, item.Request.Uri) { Headers = options.Headers };
             if (item.CanContinue)
             {
                 request.Range = new RangeHeaderValue(item.Part.Length, null);

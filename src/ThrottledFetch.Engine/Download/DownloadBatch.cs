@@ -20,9 +20,17 @@ namespace ThrottledFetch.Engine
         }
 
         private DownloadBatch(HttpSession session, DownloadOptions options, bool ownsSession)
-            : base(session, new DownloadHandler(session, options), ownsSession)
+            : base(session, new DownloadHandler(session, Checked(options)), ownsSession)
         {
             this.options = options;
+        }
+
+        // Before the batch joins the session. Callers check first and name the parameter; this keeps a header
+        // that would split the request off the wire whoever forgot.
+        private static DownloadOptions Checked(DownloadOptions options)
+        {
+            Http.HeaderValues.ThrowIfInvalid(options?.Headers);
+            return options!;
         }
 
         /// <summary>The full path an item will be saved to, decided before any request (for -WhatIf).</summary>

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 
 namespace ThrottledFetch.Engine
 {
@@ -20,5 +21,11 @@ namespace ThrottledFetch.Engine
         public bool Resume { get; set; }
 
         public int BufferSize { get; set; } = 128 * 1024;
+
+        /// <summary>
+        /// This batch's own headers, sent beside the session's (a name in both sends this value), to the URL's own
+        /// origin only. So commands sharing a session each send their own -Headers.
+        /// </summary>
+        public IDictionary<string, string>? Headers { get; set; }
     }
 }

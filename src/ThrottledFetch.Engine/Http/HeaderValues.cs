@@ -75,13 +75,17 @@ namespace ThrottledFetch.Engine.Http
         /// <summary>Throws for the first header of the options that cannot be sent, whoever built them.</summary>
         internal static void ThrowIfInvalid(SessionOptions options)
         {
-            foreach (var header in options.Headers)
+            ThrowIfInvalid(options.Headers);
+            Throw("User-Agent", ValueProblem(options.UserAgent));
+            Throw("Authorization", ValueProblem(options.Token));
+        }
+
+        internal static void ThrowIfInvalid(System.Collections.Generic.IDictionary<string, string>? headers)
+        {
+            foreach (var header in headers ?? new System.Collections.Generic.Dictionary<string, string>())
             {
                 Throw(header.Key, NameProblem(header.Key) ?? ValueProblem(header.Value));
             }
-
-            Throw("User-Agent", ValueProblem(options.UserAgent));
-            Throw("Authorization", ValueProblem(options.Token));
         }
 
         private static void Throw(string name, string? problem)

@@ -46,8 +46,8 @@ namespace ThrottledFetch.Engine.Http
                 if (Origin.Same(uri, origin))
                 {
                     // User headers and credentials go only to the origin the user named.
-                    AddHeaders(request, options.Headers);
-                    AddHeaders(request, outgoing.Headers);
+                    AddHeaders(request, options.Headers, replace: false);
+                    AddHeaders(request, outgoing.Headers, replace: true);
                     if (authorization != null)
                     {
                         request.Headers.Authorization = authorization;
@@ -109,7 +109,8 @@ namespace ThrottledFetch.Engine.Http
             }
         }
 
-        private static void AddHeaders(HttpRequestMessage request, System.Collections.Generic.IDictionary<string, string>? headers)
+        /// <param name="replace">This request's own headers win over the session's of the same name (not both sent).</param>
+        private static void AddHeaders(HttpRequestMessage request, System.Collections.Generic.IDictionary<string, string>? headers, bool replace)
         {
             if (headers == null)
             {
@@ -118,6 +119,11 @@ namespace ThrottledFetch.Engine.Http
 
             foreach (var header in headers)
             {
+                if (replace)
+                {
+                    request.Headers.Remove(header.Key);
+                }
+
                 // Content headers (Content-Type of a body) belong to the content, not the request.
                 if (!request.Headers.TryAddWithoutValidation(header.Key, header.Value) && request.Content != null)
                 {

@@ -45,6 +45,25 @@ namespace ThrottledFetch.Engine.Scheduling
             get { lock (sync) { return waiters.Count; } }
         }
 
+        /// <summary>The hosts a Retry-After pause holds back now, with the end of each pause (for a session's view).</summary>
+        public List<KeyValuePair<string, DateTimeOffset>> PausedHosts()
+        {
+            var paused = new List<KeyValuePair<string, DateTimeOffset>>();
+            lock (sync)
+            {
+                var now = time.GetUtcNow();
+                foreach (var host in hosts.Values)
+                {
+                    if (host.PausedUntil > now)
+                    {
+                        paused.Add(new KeyValuePair<string, DateTimeOffset>(host.Key, host.PausedUntil));
+                    }
+                }
+            }
+
+            return paused;
+        }
+
         /// <param name="paused">
         /// Called once if this waiter is, or becomes, held back by a Retry-After pause of its host, so the
         /// caller can count it as waiting rather than queued. It runs under the gate's lock and before the

@@ -37,7 +37,7 @@ namespace ThrottledFetch.Engine.Session
                 ConnectTimeout = options.ConnectionTimeout,
                 AllowAutoRedirect = false,
                 AutomaticDecompression = DecompressionMethods.None,
-                UseCookies = false,
+                UseCookies = options.Cookies != null,
                 PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
             };
 
@@ -56,7 +56,7 @@ namespace ThrottledFetch.Engine.Session
             {
                 AllowAutoRedirect = false,
                 AutomaticDecompression = DecompressionMethods.None,
-                UseCookies = false,
+                UseCookies = options.Cookies != null,
             };
 
             try
@@ -72,6 +72,13 @@ namespace ThrottledFetch.Engine.Session
                 handler.ServerCertificateCustomValidationCallback = (_, _, _, _) => true;
             }
 #endif
+            // Only a session made with cookies keeps them: an invocation's own session sends none but what
+            // -Headers gives, as before sessions existed.
+            if (options.Cookies != null)
+            {
+                handler.CookieContainer = options.Cookies;
+            }
+
             if (options.NoProxy)
             {
                 handler.UseProxy = false;

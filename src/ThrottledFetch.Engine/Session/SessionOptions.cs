@@ -6,8 +6,8 @@ namespace ThrottledFetch.Engine
 {
     /// <summary>
     /// The connection-level settings of an <see cref="HttpSession"/>: limits, rate, retries, timeouts,
-    /// headers, credentials, proxy and TLS. Set once, before the session is made; every batch on the
-    /// session shares them.
+    /// headers, credentials, proxy, TLS and cookies. Set once, before the session is made, and not changed
+    /// after: every batch on the session, on whatever thread or runspace, reads them without a lock.
     /// </summary>
     public sealed class SessionOptions
     {
@@ -59,6 +59,12 @@ namespace ThrottledFetch.Engine
         public bool AllowInsecureRedirect { get; set; }
 
         public int MaximumRedirection { get; set; } = 10;
+
+        /// <summary>
+        /// Cookies the session keeps: set by responses, sent back by the domain and path rules. Null (the
+        /// default, and each invocation's own session) means no cookies are kept or sent.
+        /// </summary>
+        public CookieContainer? Cookies { get; set; }
 
         /// <summary>Time for backoff, Retry-After pauses and rate-limit wake-ups; tests pass a fake one.</summary>
         public TimeProvider TimeProvider { get; set; } = TimeProvider.System;

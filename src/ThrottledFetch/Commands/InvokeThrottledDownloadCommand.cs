@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
 using ThrottledFetch.Engine;
@@ -58,13 +59,14 @@ namespace ThrottledFetch.Commands
             base.BeginProcessing();
         }
 
-        protected override Batch<DownloadRequest, DownloadResult> CreateBatch(SessionOptions session) =>
+        protected override Batch<DownloadRequest, DownloadResult> CreateBatch(HttpSession session, IDictionary<string, string> headers) =>
             new DownloadBatch(session, new DownloadOptions
             {
                 Destination = destination,
                 MaximumFileSize = MaximumFileSize,
                 Resume = Resume,
                 ExistingFiles = Force ? ExistingFileMode.Overwrite : SkipExisting ? ExistingFileMode.Skip : ExistingFileMode.Fail,
+                Headers = headers,
             });
 
         protected override DownloadRequest? CreateItem(string input, System.Uri uri)

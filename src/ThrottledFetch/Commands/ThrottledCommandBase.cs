@@ -1,26 +1,27 @@
 using System;
-using System.Collections;
+using System.Collections.Generic;
 using System.Management.Automation;
-using System.Net;
-using System.Security;
 using ThrottledFetch.Engine;
-using ThrottledFetch.Engine.Http;
 using ThrottledFetch.Engine.Text;
 
 namespace ThrottledFetch.Commands
 {
     /// <summary>
-    /// What every ThrottledFetch cmdlet binds and does: the URL input and the connection-level parameters
-    /// (named as in Invoke-WebRequest), their checks, -WhatIf, and the pump that writes a batch's events on
-    /// the pipeline thread (the only thread that may write) until the work is done or the pipeline stops.
-    /// A cmdlet adds its own parameters, makes its batch and items, and writes its own results.
+    /// What every ThrottledFetch cmdlet that sends requests binds and does: the URL input, the connection-level
+    /// parameters (from <see cref="ConnectionCommandBase"/>) or a -Session that holds them, -WhatIf, and the pump
+    /// that writes a batch's events on the pipeline thread (the only thread that may write) until the work is
+    /// done or the pipeline stops. Without -Session the command makes a session of its own and closes it at its
+    /// end; with one, its batch borrows it and never closes it. A cmdlet adds its own parameters, makes its
+    /// batch and items, and writes its own results.
     /// </summary>
-    public abstract class ThrottledCommandBase<TItem, TResult> : PSCmdlet, IDisposable
+    public abstract class ThrottledCommandBase<TItem, TResult> : ConnectionCommandBase, IDisposable
         where TItem : BatchItem
         where TResult : class
     {
         private Batch<TItem, TResult>? batch;
+        private HttpSession? ownSession;
         private ProgressDisplay? progress;
+        private volatile bool stopping;
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Url", "Link", "Href")]
@@ -30,90 +31,50 @@ namespace ThrottledFetch.Commands
         [UriInput]
         public string?[]? Uri { get; set; }
 
+        /// <summary>A session from New-ThrottledSession: its limits, pauses, settings and connections, shared with every command on it.</summary>
         [Parameter]
-        [Alias("ThrottleLimit")]
-        [ValidateRange(1, 1024)]
-        public int Limit { get; set; } = 8;
-
-        [Parameter]
-        [ValidateRange(0, 1024)]
-        public int LimitPerHost { get; set; }
-
-        [Parameter]
-        [ValidateRange(0.0, 100000.0)]
-        public double RequestsPerSecond { get; set; }
-
-        [Parameter]
-        [ValidateRange(0, 100)]
-        public int MaximumRetryCount { get; set; } = 3;
-
-        [Parameter]
-        [ValidateRange(0, 600)]
-        public int RetryIntervalSec { get; set; } = 1;
-
-        [Parameter]
-        [Alias("TimeoutSec")]
-        [ValidateRange(1, 86400)]
-        public int ConnectionTimeoutSeconds { get; set; } = 30;
-
-        [Parameter]
-        [ValidateRange(1, 86400)]
-        public int OperationTimeoutSeconds { get; set; } = 60;
-
-        [Parameter]
-        [ValidateRange(0, 100)]
-        public int MaximumRedirection { get; set; } = 10;
-
-        [Parameter]
-        public IDictionary? Headers { get; set; }
-
-        [Parameter]
-        public string? UserAgent { get; set; }
-
-        [Parameter]
-        [Credential]
-        public PSCredential? Credential { get; set; }
-
-        [Parameter]
-        public SecureString? Token { get; set; }
-
-        [Parameter]
-        public SwitchParameter AllowUnencryptedAuthentication { get; set; }
-
-        [Parameter]
-        public Uri? Proxy { get; set; }
-
-        [Parameter]
-        [Credential]
-        public PSCredential? ProxyCredential { get; set; }
-
-        [Parameter]
-        public SwitchParameter NoProxy { get; set; }
-
-        [Parameter]
-        public SwitchParameter SkipCertificateCheck { get; set; }
-
-        [Parameter]
-        public SwitchParameter AllowInsecureRedirect { get; set; }
+        [ValidateNotNull]
+        public ThrottledSession? Session { get; set; }
 
         protected Batch<TItem, TResult> Batch => batch ?? throw new InvalidOperationException("The batch starts in BeginProcessing.");
 
         protected override void BeginProcessing()
         {
-            if (Credential != null && Token != null)
+            if (Session != null)
             {
-                ThrowTerminatingError(ErrorRecords.Conflict("Credential", "Token", "-Credential sends Basic authentication and -Token a bearer token: use one or the other."));
+                var given = GivenSessionSettings();
+                if (given.Count > 0)
+                {
+                    ThrowTerminatingError(ErrorRecords.SettingOfSession(given));
+                }
+
+                if (Session.IsClosed)
+                {
+                    ThrowTerminatingError(ErrorRecords.SessionClosed(MyInvocation.MyCommand.Name, midRun: false));
+                }
+            }
+            else
+            {
+                CheckConnectionParameters();
             }
 
-            if (NoProxy && Proxy != null)
+            // -Headers travel with this command's batch, beside the session's (they win over a session header of
+            // the same name), so commands sharing a session each send their own.
+            var headers = HeadersGiven();
+            var session = Session != null
+                ? HttpSession.Of(Session)
+                : ownSession = new HttpSession(CreateSessionOptions(new Dictionary<string, string>()));
+            try
             {
-                ThrowTerminatingError(ErrorRecords.Conflict("NoProxy", "Proxy", "-NoProxy bypasses every proxy and -Proxy names one: use one or the other."));
+                batch = CreateBatch(session, headers);
+            }
+            catch (ObjectDisposedException) when (Session != null)
+            {
+                // Closed from another runspace since the check above.
+                ThrowTerminatingError(ErrorRecords.SessionClosed(MyInvocation.MyCommand.Name, midRun: false));
             }
 
-            var session = CreateSessionOptions();
-            CheckHeaders(session);
-            batch = CreateBatch(session);
-            progress = new ProgressDisplay(this, batch, MyInvocation.MyCommand.Name, ProgressEnabled());
+            progress = new ProgressDisplay(this, batch!, MyInvocation.MyCommand.Name, ProgressEnabled());
         }
 
         protected override void ProcessRecord()
@@ -168,12 +129,25 @@ namespace ThrottledFetch.Commands
             });
         }
 
-        protected override void StopProcessing() => batch?.Cancel();
+        protected override void StopProcessing()
+        {
+            stopping = true;
+            batch?.Cancel();
+        }
 
-        public void Dispose() => batch?.Dispose();
+        public void Dispose()
+        {
+            batch?.Dispose();
 
-        /// <summary>The cmdlet's batch, on a session of its own made from <paramref name="session"/>.</summary>
-        protected abstract Batch<TItem, TResult> CreateBatch(SessionOptions session);
+            // Only the session this command made; a -Session is closed only by its owner.
+            ownSession?.Dispose();
+        }
+
+        /// <summary>
+        /// The cmdlet's batch, borrowing <paramref name="session"/> (never closing it), with this command's own
+        /// <paramref name="headers"/> (checked already) for every request it sends.
+        /// </summary>
+        protected abstract Batch<TItem, TResult> CreateBatch(HttpSession session, IDictionary<string, string> headers);
 
         /// <summary>The item for one URL of the input; null when the cmdlet already reported it as failed.</summary>
         protected abstract TItem? CreateItem(string input, System.Uri uri);
@@ -194,10 +168,14 @@ namespace ThrottledFetch.Commands
             try
             {
                 step();
+
+                // The session closed under a step that saw no cancellation (its items simply ended unreported).
+                ThrowIfSessionClosed();
             }
             catch (OperationCanceledException) when (batch != null && batch.CancellationToken.IsCancellationRequested)
             {
                 batch.WaitForWorkers(TimeSpan.FromSeconds(1));
+                ThrowIfSessionClosed();
                 throw new PipelineStoppedException();
             }
             catch (Exception)
@@ -205,6 +183,16 @@ namespace ThrottledFetch.Commands
                 batch?.Cancel();
                 batch?.WaitForWorkers(TimeSpan.FromSeconds(1));
                 throw;
+            }
+        }
+
+        // A batch cancelled without a stop was cancelled by its session closing (from another runspace, or a
+        // script block on this one): that ends the command with an error that says so, not silently.
+        private void ThrowIfSessionClosed()
+        {
+            if (!stopping && batch != null && batch.CancellationToken.IsCancellationRequested && batch.Session.IsClosed)
+            {
+                ThrowTerminatingError(ErrorRecords.SessionClosed(MyInvocation.MyCommand.Name, midRun: true));
             }
         }
 
@@ -232,67 +220,6 @@ namespace ThrottledFetch.Commands
             }
 
             progress!.Tick(inputComplete);
-        }
-
-        private SessionOptions CreateSessionOptions()
-        {
-            var options = new SessionOptions
-            {
-                Limit = Limit,
-                LimitPerHost = LimitPerHost,
-                RequestsPerSecond = RequestsPerSecond,
-                MaximumRetryCount = MaximumRetryCount,
-                RetryInterval = TimeSpan.FromSeconds(RetryIntervalSec),
-                ConnectionTimeout = TimeSpan.FromSeconds(ConnectionTimeoutSeconds),
-                OperationTimeout = TimeSpan.FromSeconds(OperationTimeoutSeconds),
-                MaximumRedirection = MaximumRedirection,
-                UserAgent = UserAgent,
-                Credential = Credential?.GetNetworkCredential(),
-                Token = Token == null ? null : new NetworkCredential(string.Empty, Token).Password,
-                AllowUnencryptedAuthentication = AllowUnencryptedAuthentication,
-                Proxy = Proxy,
-                NoProxy = NoProxy,
-                ProxyCredential = ProxyCredential?.GetNetworkCredential(),
-                SkipCertificateCheck = SkipCertificateCheck,
-                AllowInsecureRedirect = AllowInsecureRedirect,
-            };
-
-            if (Headers != null)
-            {
-                foreach (DictionaryEntry entry in Headers)
-                {
-                    options.Headers[entry.Key.ToString()!] = LanguagePrimitives.ConvertTo<string>(entry.Value);
-                }
-            }
-
-            return options;
-        }
-
-        // A header that would split the request, or that HTTP cannot carry, stops the command before anything is sent.
-        private void CheckHeaders(SessionOptions options)
-        {
-            foreach (var header in options.Headers)
-            {
-                if (HeaderValues.NameProblem(header.Key) is string nameProblem)
-                {
-                    ThrowTerminatingError(ErrorRecords.InvalidHeaderName("-Headers", header.Key, nameProblem));
-                }
-
-                if (HeaderValues.ValueProblem(header.Value) is string valueProblem)
-                {
-                    ThrowTerminatingError(ErrorRecords.InvalidHeaderValue("-Headers", header.Key, valueProblem));
-                }
-            }
-
-            if (HeaderValues.ValueProblem(options.UserAgent) is string agentProblem)
-            {
-                ThrowTerminatingError(ErrorRecords.InvalidHeaderValue("-UserAgent", "User-Agent", agentProblem));
-            }
-
-            if (HeaderValues.ValueProblem(options.Token) is string tokenProblem)
-            {
-                ThrowTerminatingError(ErrorRecords.InvalidHeaderValue("-Token", "Authorization", tokenProblem));
-            }
         }
 
         private bool ProgressEnabled()

@@ -28,6 +28,12 @@ internal sealed class BatchRunner : IDisposable
         Batch = new DownloadBatch(options.Session, options.Download);
     }
 
+    /// <summary>A runner whose batch borrows <paramref name="session"/> (disposing the runner leaves it open).</summary>
+    public BatchRunner(HttpSession session, BatchOptions options)
+    {
+        Batch = new DownloadBatch(session, options.Download);
+    }
+
     public DownloadBatch Batch { get; }
 
     public IReadOnlyList<DownloadEvent> Finished => _finished;

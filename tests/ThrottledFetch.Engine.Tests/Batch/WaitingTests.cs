@@ -50,8 +50,11 @@ public sealed class WaitingTests : IAsyncLifetime
 
         // Every failing item had its first attempt and now waits on the (fake) clock; the healthy
         // ones fill every slot.
-        await _server.WaitForInFlightAsync(Limit, Timeout);
         runner.WaitUntil(() => batch.Waiting == Failing, Timeout, "every failing item to wait for its backoff");
+
+        // Only now: the last failing attempts freed their slots just before they began to wait, and the
+        // held requests granted those slots may still be on their way to the server.
+        await _server.WaitForInFlightAsync(Limit, Timeout);
         Assert.Equal(Failing, _server.CountRequests("/flaky/"));
         Assert.Equal(Limit, _server.InFlight);
         Assert.Equal(Limit, _server.PeakInFlight);
