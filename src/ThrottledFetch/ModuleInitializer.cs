@@ -27,6 +27,8 @@ namespace ThrottledFetch
             }
         }
 
+        // Closes no session: Remove-Module in one runspace must not pull a session from under another runspace
+        // of the process that still uses it (the assemblies stay loaded anyway). Sessions close only explicitly.
         public void OnRemove(PSModuleInfo module)
         {
             if (IsNetFramework)
