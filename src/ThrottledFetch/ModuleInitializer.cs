@@ -55,7 +55,8 @@ namespace ThrottledFetch
             }
         }
 
-        // Kept for the process: another runspace may still use the module after this one removes it.
+        // Keeps the hook and closes no session: Remove-Module in one runspace must not pull the engine or a
+        // session from under another runspace of the process that still uses it. Sessions close only explicitly.
         public void OnRemove(PSModuleInfo module)
         {
         }

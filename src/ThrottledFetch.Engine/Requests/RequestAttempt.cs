@@ -90,6 +90,7 @@ namespace ThrottledFetch.Engine.Requests
             Body = item.Body,
             ContentType = item.ContentType,
             AcceptEncoding = ContentCoding.Accepted,
+            Headers = options.Headers,
         };
 
         private async Task<AttemptOutcome> ReceiveAsync(RequestState state, HttpResponseMessage response, ItemRunner runner, CancellationTokenSource stall)

@@ -26,5 +26,11 @@ namespace ThrottledFetch.Engine
         /// they are retried only where the request surely did not reach the server (see <see cref="Requests.RequestRetryRule"/>).
         /// </summary>
         public bool RetryNonIdempotent { get; set; }
+
+        /// <summary>
+        /// This batch's own headers, sent beside the session's (a name in both sends this value), to the URL's own
+        /// origin only. So commands sharing a session each send their own -Headers.
+        /// </summary>
+        public System.Collections.Generic.IDictionary<string, string>? Headers { get; set; }
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Collections;
 using System.Management.Automation;
 using System.Xml;
@@ -56,12 +57,13 @@ namespace ThrottledFetch.Commands
             base.BeginProcessing();
         }
 
-        protected override Batch<RequestItem, RequestResult> CreateBatch(SessionOptions session) =>
+        protected override Batch<RequestItem, RequestResult> CreateBatch(HttpSession session, IDictionary<string, string> headers) =>
             new RequestBatch(session, new RequestOptions
             {
                 MaximumResponseSize = MaximumResponseSize,
                 TotalTimeout = TimeSpan.FromSeconds(TotalTimeoutSeconds),
                 RetryNonIdempotent = RetryNonIdempotent,
+                Headers = headers,
             });
 
         protected override RequestItem? CreateItem(string input, System.Uri uri)
