@@ -9,4 +9,4 @@ $binary = [System.IO.Path]::Combine($PSScriptRoot, 'bin', $framework, 'Throttled
 # resolution (5.1). Reflection, not a type literal: the type exists only once the assembly is loaded.
 $assembly = [System.Reflection.Assembly]::LoadFrom($binary)
 $null = $assembly.GetType('ThrottledFetch.ModuleInitializer', $true).GetMethod('Register').Invoke($null, $null)
-Import-Module -Assembly $assembly -ErrorAction Stop
+Import-Module -Name $binary -ErrorAction Stop
