@@ -49,8 +49,10 @@ namespace ThrottledFetch
                 return null;
             }
 
-            // From the default context only the engine is routed here; its dependencies follow it in.
-            if (!ReferenceEquals(requester, context) && name.Name != "ThrottledFetch.Engine")
+            // From the default context only what the module's own default-context assemblies name is routed here:
+            // the engine (the cmdlets name it) and TimeProvider's package (the shared types name it). The engine's
+            // dependencies follow it in; another module's requests are never answered with ours.
+            if (!ReferenceEquals(requester, context) && name.Name != "ThrottledFetch.Engine" && name.Name != "Microsoft.Bcl.TimeProvider")
             {
                 return null;
             }

@@ -32,7 +32,7 @@ namespace ThrottledFetch.Engine.Requests
             if (Http.UnencryptedAuthentication.IsRefused(session, request.Uri))
             {
                 var refused = new DownloadError(DownloadErrorKind.AuthenticationRefused, $"Refusing to send credentials to '{request.Uri}' over unencrypted HTTP.");
-                return RequestEvent.Finished(request, new RequestResult(request, RequestStatus.Failed, null, null, 0, TimeSpan.Zero, refused.Message), refused);
+                return RequestEvent.Finished(request, RequestResults.Of(request, RequestStatus.Failed, null, null, 0, TimeSpan.Zero, refused.Message), refused);
             }
 
             var state = new RequestState(request, new TransferProgress(request.Id, request.Uri, string.Empty));
@@ -42,7 +42,7 @@ namespace ThrottledFetch.Engine.Requests
                 cancellationToken.ThrowIfCancellationRequested();
                 var duration = state.FirstRequestAt is long first ? session.TimeProvider.GetElapsedTime(first) : TimeSpan.Zero;
                 var error = outcome.Succeeded ? null : outcome.Error;
-                var result = new RequestResult(
+                var result = RequestResults.Of(
                     request,
                     error == null ? RequestStatus.Completed : RequestStatus.Failed,
                     error?.StatusCode ?? state.LastStatusCode,
@@ -63,6 +63,6 @@ namespace ThrottledFetch.Engine.Requests
         }
 
         public RequestResult Unexpected(RequestItem request, DownloadError error) =>
-            new RequestResult(request, RequestStatus.Failed, error.StatusCode, null, 0, TimeSpan.Zero, error.Message);
+            RequestResults.Of(request, RequestStatus.Failed, error.StatusCode, null, 0, TimeSpan.Zero, error.Message);
     }
 }

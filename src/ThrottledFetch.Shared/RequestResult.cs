@@ -1,7 +1,5 @@
 using System;
 using System.Collections.Generic;
-using ThrottledFetch.Engine;
-using ThrottledFetch.Engine.Requests;
 
 namespace ThrottledFetch
 {
@@ -11,14 +9,14 @@ namespace ThrottledFetch
     /// </summary>
     public sealed class RequestResult
     {
-        internal RequestResult(RequestItem item, RequestStatus status, int? statusCode, ResponseSnapshot? response, int attempts, TimeSpan duration, string? error)
-            : this(item.Input, item.InputObject, item.Method, item.Uri, status, statusCode, attempts, duration, error)
+        public RequestResult(string input, object? inputObject, string method, Uri? uri, RequestStatus status, int? statusCode, Uri? finalUri, string? contentType, IReadOnlyDictionary<string, string>? headers, string? contentText, long length, int attempts, TimeSpan duration, string? error)
+            : this(input, inputObject, method, uri, status, statusCode, attempts, duration, error)
         {
-            FinalUri = response?.FinalUri;
-            ContentType = response?.ContentType;
-            Headers = response?.Headers;
-            ContentText = response?.Text;
-            Length = response?.Length ?? 0;
+            FinalUri = finalUri;
+            ContentType = contentType;
+            Headers = headers;
+            ContentText = contentText;
+            Length = length;
         }
 
         private RequestResult(string input, object? inputObject, string method, Uri? uri, RequestStatus status, int? statusCode, int attempts, TimeSpan duration, string? error)
