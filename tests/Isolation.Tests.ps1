@@ -88,11 +88,13 @@ Add-Type -Path '$OldPolly'
         $r.Contexts | Where-Object { $_ -like '* Default' -and $_ -match '^(Polly|System)' } | Should -Not -Match '10\.0\.0\.0'
     }
 
-    It 'loads no dependency of its own into the default context' {
+    It 'loads no dependency of its own into the default context, and keeps the types scripts name there' {
         $r = Invoke-FreshPwsh ($Probe + @"
 Import-Module '$Manifest'
-[pscustomobject]@{ Download = Get-Download 'e.bin'; Contexts = @(Get-Contexts) } | ConvertTo-Json -Compress
+`$types = foreach (`$t in [ThrottledFetch.DownloadResult], [ThrottledFetch.RequestResult], [ThrottledFetch.ThrottledSession]) { `$t.Assembly.GetName().Name }
+[pscustomobject]@{ Download = Get-Download 'e.bin'; Contexts = @(Get-Contexts); Types = @(`$types) } | ConvertTo-Json -Compress
 "@)
+        $r.Types | Should -Be @('ThrottledFetch.Shared', 'ThrottledFetch.Shared', 'ThrottledFetch.Shared')
         $r.Download | Should -Be 'Completed 2000'
         $r.Contexts | Should -Contain 'ThrottledFetch.Engine 0.1.0.0 ThrottledFetch'
         $r.Contexts | Where-Object { $_ -like '* Default' } | Should -Not -Match '^(Polly|System\.Threading\.RateLimiting|ThrottledFetch\.Engine) '
