@@ -85,6 +85,7 @@ Describe 'Invoke-ThrottledRequest' {
             @(
                 [pscustomobject]@{ Uri = "$($Base)echo/one"; Method = 'Post'; Body = '{"n":1}' }
                 [pscustomobject]@{ Uri = "$($Base)echo/two"; Method = 'Put'; Body = 'plain ünïcode' }
+                [pscustomobject]@{ Uri = "$($Base)echo/three"; Method = ''; Body = '' }
             ) | Export-Csv -LiteralPath $csv -NoTypeInformation
 
             $answers = Import-Csv -LiteralPath $csv | Invoke-ThrottledRequest -Limit 1
@@ -94,6 +95,10 @@ Describe 'Invoke-ThrottledRequest' {
             $byPath['/echo/one'].body | Should -BeExactly '{"n":1}'
             $byPath['/echo/two'].method | Should -Be 'PUT'
             $byPath['/echo/two'].body | Should -BeExactly 'plain ünïcode'
+            # Blank cells: a GET without a body.
+            $byPath['/echo/three'].method | Should -Be 'GET'
+            $byPath['/echo/three'].bodyLength | Should -Be 0
+            $byPath['/echo/three'].contentType | Should -BeNullOrEmpty
         }
 
         It 'sends a hashtable as a form, and as the query of a GET' {

@@ -37,7 +37,9 @@ namespace ThrottledFetch
         public static RequestBody Create(object? body, string method, string? contentType, string? headerContentType, Uri uri)
         {
             var value = body is PSObject wrapped ? wrapped.BaseObject : body;
-            if (value == null)
+
+            // An empty string is no body: a Body column left blank on some rows sends nothing for them.
+            if (value == null || (value is string empty && empty.Length == 0))
             {
                 return new RequestBody(null, null, uri);
             }

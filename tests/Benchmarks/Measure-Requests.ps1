@@ -44,7 +44,7 @@ function Invoke-Fresh([string] $Name, [string] $Script, [switch] $Timed) {
     if ($LASTEXITCODE -ne 0) { throw "$Name exited with $LASTEXITCODE; see $work" }
     $rss = [long]((Select-String -LiteralPath $timeLog -Pattern 'Maximum resident set size \(kbytes\): (\d+)').Matches[0].Groups[1].Value)
     $wall = (Select-String -LiteralPath $timeLog -Pattern 'Elapsed \(wall clock\) time.*: (.+)$').Matches[0].Groups[1].Value
-    [pscustomobject]@{ Run = $Name; PeakRssMiB = [math]::Round($rss / 1024, 1); Wall = $wall; Output = (Get-Content -Raw -LiteralPath $out).Trim() }
+    [pscustomobject]@{ Run = $Name; PeakRssMiB = [math]::Round($rss / 1024, 1); Wall = $wall; Output = "$(Get-Content -Raw -LiteralPath $out)".Trim() }
 }
 
 $server = Start-TestServer -RepoRoot $root -Configuration $Configuration

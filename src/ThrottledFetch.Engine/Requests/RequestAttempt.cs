@@ -157,7 +157,7 @@ namespace ThrottledFetch.Engine.Requests
         {
             var status = (int)response.StatusCode;
             var announced = response.Content.Headers.ContentLength;
-            var howMuch = announced is long expected && ContentCoding.Of(response).IsEncoded == false
+            var howMuch = announced is long expected && !ContentCoding.Of(response).IsEncoded
                 ? $"{state.Progress.BytesReceived} of {expected} bytes"
                 : $"{state.Progress.BytesReceived} bytes";
             return AttemptOutcome.Failure(new DownloadError(DownloadErrorKind.IncompleteBody, $"'{state.Request.Uri}' ended after {howMuch}: {DisplayText.Clean(e.Message)}", e, status), transient: true);

@@ -20,10 +20,12 @@ namespace ThrottledFetch.Commands
     {
         private ResponseContent? content;
 
+        /// <summary>Empty means GET, so a CSV column that leaves some rows blank still binds.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(HttpMethodCompleter))]
-        [ValidateNotNullOrEmpty]
-        public string Method { get; set; } = "GET";
+        [AllowNull]
+        [AllowEmptyString]
+        public string? Method { get; set; } = "GET";
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [AllowNull]
@@ -68,7 +70,7 @@ namespace ThrottledFetch.Commands
 
         protected override RequestItem? CreateItem(string input, System.Uri uri)
         {
-            var method = HttpMethods.Normalize(Method);
+            var method = EffectiveMethod();
             if (HeaderValues.NameProblem(method) is string problem)
             {
                 WriteFailed(input, uri, new DownloadError(DownloadErrorKind.InvalidRequest, $"'{method}' is not an HTTP method for '{uri}': it {problem}."));
@@ -123,7 +125,7 @@ namespace ThrottledFetch.Commands
 
         protected override void WriteFailed(string input, System.Uri? uri, DownloadError error)
         {
-            var failed = RequestResult.NotSent(input, InputObject, HttpMethods.Normalize(Method), uri, error.Message);
+            var failed = RequestResult.NotSent(input, InputObject, EffectiveMethod(), uri, error.Message);
             WriteError(ErrorRecords.ForRequest(error, failed, null));
             if (AsResponseObject)
             {
@@ -148,6 +150,8 @@ namespace ThrottledFetch.Commands
                 ? $"A {result.Method} is retried only when it surely did not reach the server; add -RetryNonIdempotent if the API makes repeating it safe."
                 : null;
         }
+
+        private string EffectiveMethod() => string.IsNullOrWhiteSpace(Method) ? "GET" : HttpMethods.Normalize(Method!);
 
         private string? HeaderContentType()
         {
