@@ -1,19 +1,20 @@
-namespace ThrottledFetch.Testing;
-
-/// <summary>The slice of the test content a response body carries.</summary>
-internal sealed class BodyPlan
+namespace ThrottledFetch.Testing
 {
-    public BodyPlan(long start, long length, int seed)
+    /// <summary>The slice of the test content a response body carries.</summary>
+    internal sealed class BodyPlan
     {
-        Start = start;
-        Length = length;
-        Seed = seed;
+        public BodyPlan(long start, long length, int seed)
+        {
+            Start = start;
+            Length = length;
+            Seed = seed;
+        }
+
+        /// <summary>Content offset of the first body byte (non-zero for a 206).</summary>
+        public long Start { get; }
+
+        public long Length { get; }
+
+        public int Seed { get; }
     }
-
-    /// <summary>Content offset of the first body byte (non-zero for a 206).</summary>
-    public long Start { get; }
-
-    public long Length { get; }
-
-    public int Seed { get; }
 }

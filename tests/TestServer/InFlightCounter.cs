@@ -1,66 +1,67 @@
 using System.Threading;
 
-namespace ThrottledFetch.Testing;
-
-/// <summary>
-/// Counts requests currently in flight, the highest count seen, and the total since the last reset.
-/// Lock-free so counting adds no serialisation that could hide concurrency from the tests.
-/// </summary>
-internal sealed class InFlightCounter
+namespace ThrottledFetch.Testing
 {
-    private readonly ChangeSignal _signal;
-    private int _inFlight;
-    private int _peak;
-    private int _total;
-
-    public InFlightCounter(ChangeSignal signal)
-    {
-        _signal = signal;
-    }
-
-    public int InFlight => Volatile.Read(ref _inFlight);
-
-    public int Peak => Volatile.Read(ref _peak);
-
-    public int Total => Volatile.Read(ref _total);
-
-    public void Enter()
-    {
-        Interlocked.Increment(ref _total);
-        RaisePeak(Interlocked.Increment(ref _inFlight));
-        _signal.Pulse();
-    }
-
-    public void Leave()
-    {
-        Interlocked.Decrement(ref _inFlight);
-        _signal.Pulse();
-    }
-
     /// <summary>
-    /// Zeroes the total and restarts the peak from the requests still in flight
-    /// (the peak can never be below the current count).
+    /// Counts requests currently in flight, the highest count seen, and the total since the last reset.
+    /// Lock-free so counting adds no serialisation that could hide concurrency from the tests.
     /// </summary>
-    public void Reset()
+    internal sealed class InFlightCounter
     {
-        Volatile.Write(ref _total, 0);
-        Volatile.Write(ref _peak, InFlight);
-        // An Enter racing with the write above may have been overwritten; re-apply the current count.
-        RaisePeak(InFlight);
-        _signal.Pulse();
-    }
+        private readonly ChangeSignal signal;
+        private int inFlight;
+        private int peak;
+        private int total;
 
-    private void RaisePeak(int candidate)
-    {
-        int seen = Volatile.Read(ref _peak);
-        while (candidate > seen)
+        public InFlightCounter(ChangeSignal signal)
         {
-            int found = Interlocked.CompareExchange(ref _peak, candidate, seen);
-            if (found == seen)
+            this.signal = signal;
+        }
+
+        public int InFlight => Volatile.Read(ref inFlight);
+
+        public int Peak => Volatile.Read(ref this.peak);
+
+        public int Total => Volatile.Read(ref this.total);
+
+        public void Enter()
+        {
+            Interlocked.Increment(ref this.total);
+            RaisePeak(Interlocked.Increment(ref inFlight));
+            this.signal.Pulse();
+        }
+
+        public void Leave()
+        {
+            Interlocked.Decrement(ref inFlight);
+            this.signal.Pulse();
+        }
+
+        /// <summary>
+        /// Zeroes the total and restarts the peak from the requests still in flight
+        /// (the peak can never be below the current count).
+        /// </summary>
+        public void Reset()
+        {
+            Volatile.Write(ref this.total, 0);
+            Volatile.Write(ref this.peak, InFlight);
+            // An Enter racing with the write above may have been overwritten; re-apply the current count.
+            RaisePeak(InFlight);
+            this.signal.Pulse();
+        }
+
+        private void RaisePeak(int candidate)
+        {
+            int seen = Volatile.Read(ref this.peak);
+            while (candidate > seen)
             {
-                return;
+                int found = Interlocked.CompareExchange(ref this.peak, candidate, seen);
+                if (found == seen)
+                {
+                    return;
+                }
+                seen = found;
             }
-            seen = found;
         }
     }
 }

@@ -1,67 +1,68 @@
 using System;
 using System.Collections.Generic;
 
-namespace ThrottledFetch.Testing;
-
-/// <summary>The recorded (non-control) requests in arrival order.</summary>
-internal sealed class RequestLog
+namespace ThrottledFetch.Testing
 {
-    private readonly object _gate = new();
-    private readonly List<RecordedRequest> _requests = new();
-    private readonly ChangeSignal _signal;
-
-    public RequestLog(ChangeSignal signal)
+    /// <summary>The recorded (non-control) requests in arrival order.</summary>
+    internal sealed class RequestLog
     {
-        _signal = signal;
-    }
+        private readonly object gate = new();
+        private readonly List<RecordedRequest> requests = new();
+        private readonly ChangeSignal signal;
 
-    public void Add(RecordedRequest request)
-    {
-        lock (_gate)
+        public RequestLog(ChangeSignal signal)
         {
-            _requests.Add(request);
+            this.signal = signal;
         }
-        _signal.Pulse();
-    }
 
-    public IReadOnlyList<RecordedRequest> Snapshot()
-    {
-        lock (_gate)
+        public void Add(RecordedRequest request)
         {
-            return _requests.ToArray();
-        }
-    }
-
-    public IReadOnlyList<RecordedRequest> Snapshot(string pathPrefix)
-    {
-        lock (_gate)
-        {
-            return _requests.FindAll(r => r.Path.StartsWith(pathPrefix, StringComparison.Ordinal)).ToArray();
-        }
-    }
-
-    public int Count(string pathPrefix)
-    {
-        lock (_gate)
-        {
-            int count = 0;
-            foreach (var request in _requests)
+            lock (gate)
             {
-                if (request.Path.StartsWith(pathPrefix, StringComparison.Ordinal))
-                {
-                    count++;
-                }
+                this.requests.Add(request);
             }
-            return count;
+            this.signal.Pulse();
         }
-    }
 
-    public void Clear()
-    {
-        lock (_gate)
+        public IReadOnlyList<RecordedRequest> Snapshot()
         {
-            _requests.Clear();
+            lock (gate)
+            {
+                return this.requests.ToArray();
+            }
         }
-        _signal.Pulse();
+
+        public IReadOnlyList<RecordedRequest> Snapshot(string pathPrefix)
+        {
+            lock (gate)
+            {
+                return this.requests.FindAll(r => r.Path.StartsWith(pathPrefix, StringComparison.Ordinal)).ToArray();
+            }
+        }
+
+        public int Count(string pathPrefix)
+        {
+            lock (gate)
+            {
+                int count = 0;
+                foreach (var request in this.requests)
+                {
+                    if (request.Path.StartsWith(pathPrefix, StringComparison.Ordinal))
+                    {
+                        count++;
+                    }
+                }
+                return count;
+            }
+        }
+
+        public void Clear()
+        {
+            lock (gate)
+            {
+                this.requests.Clear();
+            }
+            this.signal.Pulse();
+        }
     }
 }

@@ -4,258 +4,259 @@ using System.Text;
 using ThrottledFetch.Engine.Download;
 using Xunit;
 
-namespace ThrottledFetch.Engine.Tests.Download;
-
-/// <summary>The body goes to "&lt;name&gt;.&lt;tag&gt;.part" and is renamed into place only when complete.</summary>
-public sealed class PartialFileTests : IDisposable
+namespace ThrottledFetch.Engine.Tests.Download
 {
-    private readonly string _folder;
-    private readonly string _final;
-
-    public PartialFileTests()
+    /// <summary>The body goes to "&lt;name&gt;.&lt;tag&gt;.part" and is renamed into place only when complete.</summary>
+    public sealed class PartialFileTests : IDisposable
     {
-        _folder = Path.Combine(Path.GetTempPath(), "tf-part-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_folder);
-        _final = Path.Combine(_folder, "file.bin");
-    }
+        private readonly string folder;
+        private readonly string final;
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+        public PartialFileTests()
+        {
+            this.folder = Path.Combine(Path.GetTempPath(), "tf-part-" + Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(this.folder);
+            this.final = Path.Combine(this.folder, "file.bin");
+        }
 
-    [Fact]
-    public void Write_GoesToThePartFileBesideTheFinalOne()
-    {
-        using var part = new PartialFile(_final, Url);
+        public void Dispose() => Directory.Delete(this.folder, recursive: true);
 
-        part.Create();
-        Write(part, "hello");
-        part.Close();
+        [Fact]
+        public void Write_GoesToThePartFileBesideTheFinalOne()
+        {
+            using var part = new PartialFile(this.final, Url);
 
-        Assert.Equal(PartOf(_final), part.PartPath);
-        Assert.Equal("hello", File.ReadAllText(part.PartPath));
-        Assert.Equal(5, part.Length);
-        Assert.False(File.Exists(_final));
-    }
+            part.Create();
+            Write(part, "hello");
+            part.Close();
 
-    [Fact]
-    public void Open_MissingFolder_IsCreated()
-    {
-        var final = Path.Combine(_folder, "a", "b", "file.bin");
-        using var part = new PartialFile(final, Url);
+            Assert.Equal(PartOf(this.final), part.PartPath);
+            Assert.Equal("hello", File.ReadAllText(part.PartPath));
+            Assert.Equal(5, part.Length);
+            Assert.False(File.Exists(this.final));
+        }
 
-        part.Create();
-        Write(part, "x");
-        part.Close();
+        [Fact]
+        public void Open_MissingFolder_IsCreated()
+        {
+            var final = Path.Combine(this.folder, "a", "b", "file.bin");
+            using var part = new PartialFile(final, Url);
 
-        Assert.True(File.Exists(PartOf(final)));
-    }
+            part.Create();
+            Write(part, "x");
+            part.Close();
 
-    [Fact]
-    public void MoveIntoPlace_RenamesThePartFileToTheFinalName()
-    {
-        using var part = new PartialFile(_final, Url);
-        part.Create();
-        Write(part, "body");
+            Assert.True(File.Exists(PartOf(final)));
+        }
 
-        part.MoveIntoPlace(_final, overwrite: false);
+        [Fact]
+        public void MoveIntoPlace_RenamesThePartFileToTheFinalName()
+        {
+            using var part = new PartialFile(this.final, Url);
+            part.Create();
+            Write(part, "body");
 
-        Assert.Equal("body", File.ReadAllText(_final));
-        Assert.False(File.Exists(part.PartPath));
-        Assert.False(part.IsOpen);
-        Assert.Equal(_final, part.FinalPath);
-    }
+            part.MoveIntoPlace(this.final, overwrite: false);
 
-    [Fact]
-    public void MoveIntoPlace_OtherName_UpdatesFinalPath()
-    {
-        var serverName = Path.Combine(_folder, "from-server.txt");
-        using var part = new PartialFile(_final, Url);
-        part.Create();
-        Write(part, "body");
+            Assert.Equal("body", File.ReadAllText(this.final));
+            Assert.False(File.Exists(part.PartPath));
+            Assert.False(part.IsOpen);
+            Assert.Equal(this.final, part.FinalPath);
+        }
 
-        part.MoveIntoPlace(serverName, overwrite: false);
+        [Fact]
+        public void MoveIntoPlace_OtherName_UpdatesFinalPath()
+        {
+            var serverName = Path.Combine(this.folder, "from-server.txt");
+            using var part = new PartialFile(this.final, Url);
+            part.Create();
+            Write(part, "body");
 
-        Assert.Equal(serverName, part.FinalPath);
-        Assert.Equal("body", File.ReadAllText(serverName));
-        Assert.False(File.Exists(_final));
-    }
+            part.MoveIntoPlace(serverName, overwrite: false);
 
-    [Fact]
-    public void MoveIntoPlace_ExistingFileWithoutOverwrite_ThrowsAndKeepsTheOriginal()
-    {
-        File.WriteAllText(_final, "original");
-        using var part = new PartialFile(_final, Url);
-        part.Create();
-        Write(part, "new body");
+            Assert.Equal(serverName, part.FinalPath);
+            Assert.Equal("body", File.ReadAllText(serverName));
+            Assert.False(File.Exists(this.final));
+        }
 
-        var error = Assert.Throws<FileExistsException>(() => part.MoveIntoPlace(_final, overwrite: false));
+        [Fact]
+        public void MoveIntoPlace_ExistingFileWithoutOverwrite_ThrowsAndKeepsTheOriginal()
+        {
+            File.WriteAllText(this.final, "original");
+            using var part = new PartialFile(this.final, Url);
+            part.Create();
+            Write(part, "new body");
 
-        Assert.Equal(_final, error.Path);
-        Assert.Contains(_final, error.Message, StringComparison.Ordinal);
-        Assert.Equal("original", File.ReadAllText(_final));
-        Assert.Equal("new body", File.ReadAllText(part.PartPath));
-    }
+            var error = Assert.Throws<FileExistsException>(() => part.MoveIntoPlace(this.final, overwrite: false));
 
-    [Fact]
-    public void MoveIntoPlace_ExistingFileWithOverwrite_ReplacesIt()
-    {
-        File.WriteAllText(_final, "original");
-        using var part = new PartialFile(_final, Url);
-        part.Create();
-        Write(part, "new body");
+            Assert.Equal(this.final, error.Path);
+            Assert.Contains(this.final, error.Message, StringComparison.Ordinal);
+            Assert.Equal("original", File.ReadAllText(this.final));
+            Assert.Equal("new body", File.ReadAllText(part.PartPath));
+        }
 
-        part.MoveIntoPlace(_final, overwrite: true);
+        [Fact]
+        public void MoveIntoPlace_ExistingFileWithOverwrite_ReplacesIt()
+        {
+            File.WriteAllText(this.final, "original");
+            using var part = new PartialFile(this.final, Url);
+            part.Create();
+            Write(part, "new body");
 
-        Assert.Equal("new body", File.ReadAllText(_final));
-        Assert.False(File.Exists(part.PartPath));
-    }
+            part.MoveIntoPlace(this.final, overwrite: true);
 
-    [Fact]
-    public void Restart_DropsWhatWasWritten()
-    {
-        using var part = new PartialFile(_final, Url);
-        part.Create();
-        Write(part, "first try, abandoned");
+            Assert.Equal("new body", File.ReadAllText(this.final));
+            Assert.False(File.Exists(part.PartPath));
+        }
 
-        part.Restart();
-        Write(part, "again");
-        part.Close();
+        [Fact]
+        public void Restart_DropsWhatWasWritten()
+        {
+            using var part = new PartialFile(this.final, Url);
+            part.Create();
+            Write(part, "first try, abandoned");
 
-        Assert.Equal(5, part.Length);
-        Assert.Equal("again", File.ReadAllText(part.PartPath));
-    }
+            part.Restart();
+            Write(part, "again");
+            part.Close();
 
-    [Fact]
-    public void OpenAppend_ContinuesAnExistingPartFile()
-    {
-        File.WriteAllText(PartOf(_final), "12345");
-        using var part = new PartialFile(_final, Url);
+            Assert.Equal(5, part.Length);
+            Assert.Equal("again", File.ReadAllText(part.PartPath));
+        }
 
-        Assert.True(part.OpenExisting());
-        Assert.Equal(5, part.Length);
-        Write(part, "678");
-        part.Close();
+        [Fact]
+        public void OpenAppend_ContinuesAnExistingPartFile()
+        {
+            File.WriteAllText(PartOf(this.final), "12345");
+            using var part = new PartialFile(this.final, Url);
 
-        Assert.Equal(8, part.Length);
-        Assert.Equal("12345678", File.ReadAllText(part.PartPath));
-    }
+            Assert.True(part.OpenExisting());
+            Assert.Equal(5, part.Length);
+            Write(part, "678");
+            part.Close();
 
-    [Fact]
-    public void OpenExisting_NoPartFile_OpensNothing()
-    {
-        using var part = new PartialFile(_final, Url);
+            Assert.Equal(8, part.Length);
+            Assert.Equal("12345678", File.ReadAllText(part.PartPath));
+        }
 
-        Assert.False(part.OpenExisting());
-        Assert.False(part.IsOpen);
-        Assert.False(File.Exists(part.PartPath));
-    }
+        [Fact]
+        public void OpenExisting_NoPartFile_OpensNothing()
+        {
+            using var part = new PartialFile(this.final, Url);
 
-    [Fact]
-    public void PartPath_CarriesTheFirstEightHexDigitsOfTheSha256OfTheUrl()
-    {
-        using var part = new PartialFile(_final, new Uri("http://127.0.0.1/download?id=1"));
-        using var other = new PartialFile(_final, new Uri("http://127.0.0.1/download?id=2"));
-        var hash = System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes("http://127.0.0.1/download?id=1"));
+            Assert.False(part.OpenExisting());
+            Assert.False(part.IsOpen);
+            Assert.False(File.Exists(part.PartPath));
+        }
 
-        Assert.Equal(_final + "." + Convert.ToHexString(hash, 0, 4).ToLowerInvariant() + ".part", part.PartPath);
-        Assert.NotEqual(part.PartPath, other.PartPath);
-    }
+        [Fact]
+        public void PartPath_CarriesTheFirstEightHexDigitsOfTheSha256OfTheUrl()
+        {
+            using var part = new PartialFile(this.final, new Uri("http://127.0.0.1/download?id=1"));
+            using var other = new PartialFile(this.final, new Uri("http://127.0.0.1/download?id=2"));
+            var hash = System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes("http://127.0.0.1/download?id=1"));
 
-    [Fact]
-    public void Create_OverALinkToAFileOutside_ReplacesTheLinkAndLeavesItsTargetAlone()
-    {
-        var outside = Path.Combine(_folder, "outside.txt");
-        File.WriteAllText(outside, "precious");
-        using var part = new PartialFile(_final, Url);
-        File.CreateSymbolicLink(part.PartPath, outside);
+            Assert.Equal(this.final + "." + Convert.ToHexString(hash, 0, 4).ToLowerInvariant() + ".part", part.PartPath);
+            Assert.NotEqual(part.PartPath, other.PartPath);
+        }
 
-        part.Create();
-        Write(part, "body");
-        part.Close();
+        [Fact]
+        public void Create_OverALinkToAFileOutside_ReplacesTheLinkAndLeavesItsTargetAlone()
+        {
+            var outside = Path.Combine(this.folder, "outside.txt");
+            File.WriteAllText(outside, "precious");
+            using var part = new PartialFile(this.final, Url);
+            File.CreateSymbolicLink(part.PartPath, outside);
 
-        Assert.Equal("precious", File.ReadAllText(outside));
-        Assert.Null(new FileInfo(part.PartPath).LinkTarget);
-        Assert.Equal("body", File.ReadAllText(part.PartPath));
-    }
+            part.Create();
+            Write(part, "body");
+            part.Close();
 
-    [Fact]
-    public void OpenExisting_ALinkWherethePartShouldBe_RemovesTheLinkNotItsTarget()
-    {
-        var outside = Path.Combine(_folder, "outside.txt");
-        File.WriteAllText(outside, "precious");
-        using var part = new PartialFile(_final, Url);
-        File.CreateSymbolicLink(part.PartPath, outside);
+            Assert.Equal("precious", File.ReadAllText(outside));
+            Assert.Null(new FileInfo(part.PartPath).LinkTarget);
+            Assert.Equal("body", File.ReadAllText(part.PartPath));
+        }
 
-        Assert.False(part.OpenExisting());
+        [Fact]
+        public void OpenExisting_ALinkWherethePartShouldBe_RemovesTheLinkNotItsTarget()
+        {
+            var outside = Path.Combine(this.folder, "outside.txt");
+            File.WriteAllText(outside, "precious");
+            using var part = new PartialFile(this.final, Url);
+            File.CreateSymbolicLink(part.PartPath, outside);
 
-        Assert.False(File.Exists(part.PartPath) || new FileInfo(part.PartPath).LinkTarget != null);
-        Assert.Equal("precious", File.ReadAllText(outside));
-    }
+            Assert.False(part.OpenExisting());
 
-    [Fact]
-    public void Sha256_IsOfWhatThePartHolds()
-    {
-        using var part = new PartialFile(_final, Url);
-        part.Create();
-        Write(part, "abc");
+            Assert.False(File.Exists(part.PartPath) || new FileInfo(part.PartPath).LinkTarget != null);
+            Assert.Equal("precious", File.ReadAllText(outside));
+        }
 
-        Assert.Equal("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", part.Sha256());
-    }
+        [Fact]
+        public void Sha256_IsOfWhatThePartHolds()
+        {
+            using var part = new PartialFile(this.final, Url);
+            part.Create();
+            Write(part, "abc");
 
-    [Fact]
-    public void Create_ReplacesAStalePartFile()
-    {
-        File.WriteAllText(PartOf(_final), "stale bytes from an earlier run");
-        using var part = new PartialFile(_final, Url);
+            Assert.Equal("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", part.Sha256());
+        }
 
-        part.Create();
-        Write(part, "new");
-        part.Close();
+        [Fact]
+        public void Create_ReplacesAStalePartFile()
+        {
+            File.WriteAllText(PartOf(this.final), "stale bytes from an earlier run");
+            using var part = new PartialFile(this.final, Url);
 
-        Assert.Equal(3, part.Length);
-        Assert.Equal("new", File.ReadAllText(part.PartPath));
-    }
+            part.Create();
+            Write(part, "new");
+            part.Close();
 
-    [Fact]
-    public void Delete_RemovesThePartFile()
-    {
-        using var part = new PartialFile(_final, Url);
-        part.Create();
-        Write(part, "x");
+            Assert.Equal(3, part.Length);
+            Assert.Equal("new", File.ReadAllText(part.PartPath));
+        }
 
-        part.Delete();
+        [Fact]
+        public void Delete_RemovesThePartFile()
+        {
+            using var part = new PartialFile(this.final, Url);
+            part.Create();
+            Write(part, "x");
 
-        Assert.False(File.Exists(part.PartPath));
-        Assert.False(part.IsOpen);
-    }
+            part.Delete();
 
-    [Fact]
-    public void Delete_MissingFile_IsFine()
-    {
-        using var part = new PartialFile(_final, Url);
+            Assert.False(File.Exists(part.PartPath));
+            Assert.False(part.IsOpen);
+        }
 
-        part.Delete();
-        part.Delete();
+        [Fact]
+        public void Delete_MissingFile_IsFine()
+        {
+            using var part = new PartialFile(this.final, Url);
 
-        Assert.False(File.Exists(part.PartPath));
-    }
+            part.Delete();
+            part.Delete();
 
-    [Fact]
-    public void Delete_MissingFolder_IsFine()
-    {
-        using var part = new PartialFile(Path.Combine(_folder, "no", "such", "folder", "x.bin"), Url);
+            Assert.False(File.Exists(part.PartPath));
+        }
 
-        part.Delete();
+        [Fact]
+        public void Delete_MissingFolder_IsFine()
+        {
+            using var part = new PartialFile(Path.Combine(this.folder, "no", "such", "folder", "x.bin"), Url);
 
-        Assert.False(Directory.Exists(Path.Combine(_folder, "no")));
-    }
+            part.Delete();
 
-    private static readonly Uri Url = new Uri("http://127.0.0.1/file.bin");
+            Assert.False(Directory.Exists(Path.Combine(this.folder, "no")));
+        }
 
-    private static string PartOf(string final) => new PartialFile(final, Url).PartPath;
+        private static readonly Uri Url = new Uri("http://127.0.0.1/file.bin");
 
-    private static void Write(PartialFile part, string text)
-    {
-        var bytes = Encoding.ASCII.GetBytes(text);
-        part.Write(bytes, bytes.Length);
+        private static string PartOf(string final) => new PartialFile(final, Url).PartPath;
+
+        private static void Write(PartialFile part, string text)
+        {
+            var bytes = Encoding.ASCII.GetBytes(text);
+            part.Write(bytes, bytes.Length);
+        }
     }
 }

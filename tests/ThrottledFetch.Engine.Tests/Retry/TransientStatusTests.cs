@@ -1,37 +1,38 @@
 using ThrottledFetch.Engine.Retry;
 using Xunit;
 
-namespace ThrottledFetch.Engine.Tests.Retry;
-
-/// <summary>Which statuses are retried: the ones a later attempt can fix.</summary>
-public sealed class TransientStatusTests
+namespace ThrottledFetch.Engine.Tests.Retry
 {
-    [Theory]
-    [InlineData(408)]
-    [InlineData(429)]
-    [InlineData(500)]
-    [InlineData(502)]
-    [InlineData(503)]
-    [InlineData(504)]
-    public void IsTransient_RetryableStatus_IsTrue(int status)
+    /// <summary>Which statuses are retried: the ones a later attempt can fix.</summary>
+    public sealed class TransientStatusTests
     {
-        Assert.True(TransientStatus.IsTransient(status));
-    }
+        [Theory]
+        [InlineData(408)]
+        [InlineData(429)]
+        [InlineData(500)]
+        [InlineData(502)]
+        [InlineData(503)]
+        [InlineData(504)]
+        public void IsTransient_RetryableStatus_IsTrue(int status)
+        {
+            Assert.True(TransientStatus.IsTransient(status));
+        }
 
-    [Theory]
-    [InlineData(200)]
-    [InlineData(206)]
-    [InlineData(304)]
-    [InlineData(400)]
-    [InlineData(401)]
-    [InlineData(403)]
-    [InlineData(404)]
-    [InlineData(410)]
-    [InlineData(416)]
-    [InlineData(501)]
-    [InlineData(505)]
-    public void IsTransient_PermanentOrSuccessStatus_IsFalse(int status)
-    {
-        Assert.False(TransientStatus.IsTransient(status));
+        [Theory]
+        [InlineData(200)]
+        [InlineData(206)]
+        [InlineData(304)]
+        [InlineData(400)]
+        [InlineData(401)]
+        [InlineData(403)]
+        [InlineData(404)]
+        [InlineData(410)]
+        [InlineData(416)]
+        [InlineData(501)]
+        [InlineData(505)]
+        public void IsTransient_PermanentOrSuccessStatus_IsFalse(int status)
+        {
+            Assert.False(TransientStatus.IsTransient(status));
+        }
     }
 }
