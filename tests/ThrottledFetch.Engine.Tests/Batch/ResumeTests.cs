@@ -12,8 +12,6 @@ namespace ThrottledFetch.Engine.Tests.Batch
     /// </summary>
     public sealed class ResumeTests : IAsyncLifetime
     {
-
-
         private readonly TempFolder folder = new();
         private LoopbackServer server = null!;
 
