@@ -38,6 +38,7 @@ public sealed class RetryAfterTests : IAsyncLifetime
     [Theory]
     [InlineData(429, "seconds=1")]
     [InlineData(503, "seconds=1")]
+    [InlineData(403, "seconds=1")] // a rate limit too (GitHub's secondary limits); a 403 without Retry-After is never retried
     [InlineData(429, "date=2")] // an HTTP date has whole seconds: 2 s ahead is at least 1 s after the answer
     public void RetryAfter_HoldsBackEveryRequestToThatHost_ButNotOtherHosts(int code, string wait)
     {
