@@ -175,7 +175,8 @@ namespace ThrottledFetch.Engine.Scheduling
                 TokenLimit = 1,
                 TokensPerPeriod = 1,
                 ReplenishmentPeriod = TimeSpan.FromTicks(Math.Max(1, (long)(TimeSpan.TicksPerSecond / requestsPerSecond))),
-                QueueLimit = 0,
+                // One queued acquisition: the gate's own request for the next token (see TakeToken).
+                QueueLimit = 1,
                 AutoReplenishment = !manualReplenishment,
             });
         }
@@ -239,23 +240,80 @@ namespace ThrottledFetch.Engine.Scheduling
                 return false;
             }
 
-            if (host.Rate != null)
+            if (host.Rate != null && !TakeToken(host))
             {
-                using var lease = host.Rate.AttemptAcquire(1);
-                if (!lease.IsAcquired)
-                {
-                    if (!manualReplenishment && lease.TryGetMetadata(MetadataName.RetryAfter, out TimeSpan wait))
-                    {
-                        ScheduleWake(host, wait);
-                    }
-
-                    return false;
-                }
+                return false;
             }
 
             active++;
             host.Active++;
             return true;
+        }
+
+        // Under the lock: one token of the host's rate limiter, now or never. When none is left, the
+        // limiter itself is asked for the next one, so the start comes at its refill, not a timer of ours
+        // that can only guess it (a failed lease's RetryAfter is a whole period, whatever is left of it).
+        private bool TakeToken(HostState host)
+        {
+            var limiter = host.Rate!;
+            if (host.TokenHeld)
+            {
+                host.TokenHeld = false;
+                return true;
+            }
+
+            if (host.TokenPending)
+            {
+                return false;
+            }
+
+            using (var lease = limiter.AttemptAcquire(1))
+            {
+                if (lease.IsAcquired)
+                {
+                    return true;
+                }
+            }
+
+            var next = limiter.AcquireAsync(1);
+            if (next.IsCompleted)
+            {
+                using var lease = next.Result;
+                return lease.IsAcquired;
+            }
+
+            host.TokenPending = true;
+            _ = next.AsTask().ContinueWith(arrived => TokenArrived(host, limiter, arrived), TaskScheduler.Default);
+            return false;
+        }
+
+        private void TokenArrived(HostState host, TokenBucketRateLimiter limiter, Task<RateLimitLease> arrived)
+        {
+            var acquired = false;
+            if (arrived.Status == TaskStatus.RanToCompletion)
+            {
+                acquired = arrived.Result.IsAcquired;
+                arrived.Result.Dispose();
+            }
+
+            List<Waiter>? granted;
+            lock (sync)
+            {
+                // A limiter replaced by a new pace, or disposed with the gate, hands out nothing.
+                if (disposed || host.Rate != limiter)
+                {
+                    return;
+                }
+
+                host.TokenPending = false;
+                host.TokenHeld = acquired;
+                granted = Pump();
+
+                // Nobody took it (the waiter was cancelled): drop it rather than let two starts go back to back.
+                host.TokenHeld = false;
+            }
+
+            Complete(granted);
         }
 
         private void ScheduleWake(HostState host, TimeSpan delay)
