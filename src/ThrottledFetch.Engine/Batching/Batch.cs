@@ -82,6 +82,9 @@ namespace ThrottledFetch.Engine
         /// <summary>Transfers under way now (holding a slot); items waiting between attempts are not among them.</summary>
         public ICollection<TransferProgress> Active => active.Values;
 
+        /// <summary>Hosts of the session paced now at a rate learned from their refusals.</summary>
+        public IReadOnlyList<PacedHost> PacedHosts => session.Gate.PacedHosts();
+
         /// <summary>Input is complete, every item has ended and every event was taken.</summary>
         public bool IsDone => inputComplete && window.IsEmpty && events.IsEmpty;
 

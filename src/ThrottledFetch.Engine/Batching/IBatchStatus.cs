@@ -19,5 +19,8 @@ namespace ThrottledFetch.Engine
 
         /// <summary>Transfers under way now (holding a slot).</summary>
         ICollection<TransferProgress> Active { get; }
+
+        /// <summary>Hosts of the session paced now at a rate learned from their refusals.</summary>
+        IReadOnlyList<PacedHost> PacedHosts { get; }
     }
 }

@@ -61,10 +61,12 @@ namespace ThrottledFetch.Engine.Batching
                         // Shown as active (a progress child) while it holds a slot, not while it queues or waits.
                         active[item.Item.Id] = item.Progress;
                         var result = await attempt(item, this, ctx.CancellationToken).ConfigureAwait(false);
-                        if (result.RetryAfter is TimeSpan wait && result.Transient)
+
+                        // Before this slot is freed, so no queued request to the host slips in: a Retry-After
+                        // pause of the host, and what the answer teaches of its pace.
+                        if (session.Gate.Answered(lease, result) is string paceChange)
                         {
-                            // Pause the host before this slot is freed, so no queued request to it slips in.
-                            session.Gate.PauseHost(item.HostKey, Time.GetUtcNow() + wait);
+                            Verbose(paceChange);
                         }
 
                         return result;

@@ -1,15 +1,16 @@
 using System;
 using System.Collections.Generic;
 using System.Threading;
-using System.Threading.RateLimiting;
 using System.Threading.Tasks;
+using ThrottledFetch.Engine.Retry;
 
 namespace ThrottledFetch.Engine.Scheduling
 {
     /// <summary>
     /// Grants request slots: at most <c>limit</c> in flight overall and <c>perHost</c> to one host,
-    /// honouring a host-wide Retry-After pause and a per-host request rate. Waiters queue in order;
-    /// a waiter whose host is busy or paused holds nothing, so later waiters for other hosts go first.
+    /// honouring a host-wide Retry-After pause and a per-host request rate: the one given, or the one
+    /// learned from the host's refusals (see <see cref="HostPace"/>). Waiters queue in order; a waiter
+    /// whose host is busy or paused holds nothing, so later waiters for other hosts go first.
     /// </summary>
     internal sealed class ConnectionGate : IDisposable
     {
@@ -18,6 +19,7 @@ namespace ThrottledFetch.Engine.Scheduling
         private readonly int perHost;
         private readonly double requestsPerSecond;
         private readonly bool manualReplenishment;
+        private readonly bool learnRate;
         private readonly TimeProvider time;
         private readonly Dictionary<string, HostState> hosts = new Dictionary<string, HostState>(StringComparer.Ordinal);
         private readonly LinkedList<Waiter> waiters = new LinkedList<Waiter>();
@@ -25,14 +27,16 @@ namespace ThrottledFetch.Engine.Scheduling
         private int active;
         private bool disposed;
 
+        /// <param name="learnRate">Pace a host that refuses requests for their rate (429, or 503 or 403 with Retry-After).</param>
         /// <param name="manualReplenishment">Tests only: the rate buckets never refill, so a second start to a host waits for good.</param>
-        public ConnectionGate(int limit, int perHost, double requestsPerSecond, TimeProvider time, bool manualReplenishment = false)
+        public ConnectionGate(int limit, int perHost, double requestsPerSecond, TimeProvider time, bool learnRate = false, bool manualReplenishment = false)
         {
             this.limit = limit;
             this.perHost = perHost > 0 ? Math.Min(perHost, limit) : limit;
             this.requestsPerSecond = requestsPerSecond;
             this.time = time;
             this.manualReplenishment = manualReplenishment;
+            this.learnRate = learnRate;
         }
 
         public int Active
@@ -60,7 +64,7 @@ namespace ThrottledFetch.Engine.Scheduling
                 var host = GetHost(hostKey);
                 if (waiters.Count == 0 && TryTake(host))
                 {
-                    return new ValueTask<GateLease>(new GateLease(this, host));
+                    return new ValueTask<GateLease>(new GateLease(this, host, time.GetTimestamp()));
                 }
 
                 waiter = new Waiter(host) { Paused = paused };
@@ -99,25 +103,74 @@ namespace ThrottledFetch.Engine.Scheduling
             lock (sync)
             {
                 var host = GetHost(hostKey);
-                if (until > host.PausedUntil)
+                granted = Pause(host, until);
+            }
+
+            Complete(granted);
+        }
+
+        /// <summary>
+        /// The attempt that holds <paramref name="lease"/> was answered; called before the lease is freed, so
+        /// that no request queued for the host slips in first. A transient failure with Retry-After pauses
+        /// the host; with learning on, the answer teaches the host's pace. Returns a line that says how the
+        /// pace changed, or null.
+        /// </summary>
+        public string? Answered(GateLease lease, AttemptOutcome outcome)
+        {
+            List<Waiter>? granted;
+            PaceChange? change;
+            var host = lease.Host;
+            lock (sync)
+            {
+                change = host.Pace?.Answered(lease.StartedAt, outcome);
+                if (change != null)
                 {
-                    host.PausedUntil = until;
+                    host.Rate.Set(change.RequestsPerSecond);
                 }
 
-                granted = Pump();
-                if (host.PausedUntil > time.GetUtcNow())
+                granted = outcome.RetryAfter is TimeSpan wait && outcome.Transient
+                    ? Pause(host, time.GetUtcNow() + wait)
+                    : Pump();
+            }
+
+            Complete(granted);
+            return change?.Describe(host.Key);
+        }
+
+        /// <summary>The learned rate of the host, or null while it is not paced.</summary>
+        internal double? PaceOf(string hostKey)
+        {
+            lock (sync)
+            {
+                return hosts.TryGetValue(hostKey, out var host) ? host.Pace?.RequestsPerSecond : null;
+            }
+        }
+
+        /// <summary>The refill period of the host's rate limiter (given or learned), or null when its starts are not limited.</summary>
+        internal TimeSpan? RatePeriodOf(string hostKey)
+        {
+            lock (sync)
+            {
+                return hosts.TryGetValue(hostKey, out var host) ? host.Rate.Period : null;
+            }
+        }
+
+        /// <summary>Hosts paced now at a learned rate, for a progress display.</summary>
+        public IReadOnlyList<PacedHost> PacedHosts()
+        {
+            var paced = new List<PacedHost>();
+            lock (sync)
+            {
+                foreach (var host in hosts.Values)
                 {
-                    foreach (var waiter in waiters)
+                    if (host.Pace?.RequestsPerSecond is double rate)
                     {
-                        if (waiter.Host == host)
-                        {
-                            TellPaused(waiter);
-                        }
+                        paced.Add(new PacedHost(host.Key, rate));
                     }
                 }
             }
 
-            Complete(granted);
+            return paced;
         }
 
         internal void Release(HostState host)
@@ -146,7 +199,7 @@ namespace ThrottledFetch.Engine.Scheduling
                 timers.Clear();
                 foreach (var host in hosts.Values)
                 {
-                    host.Rate?.Dispose();
+                    host.Rate.Dispose();
                 }
             }
         }
@@ -155,30 +208,40 @@ namespace ThrottledFetch.Engine.Scheduling
         {
             if (!hosts.TryGetValue(key, out var host))
             {
-                host = new HostState(key, CreateRateLimiter());
+                var rate = new HostRate(manualReplenishment);
+                if (requestsPerSecond > 0)
+                {
+                    rate.Set(requestsPerSecond);
+                }
+
+                host = new HostState(key, rate, learnRate ? new HostPace(time, requestsPerSecond) : null);
                 hosts.Add(key, host);
             }
 
             return host;
         }
 
-        private TokenBucketRateLimiter? CreateRateLimiter()
+        // Under the lock: the pause, and the waiters it now holds back told of it. Returns the grants to complete.
+        private List<Waiter>? Pause(HostState host, DateTimeOffset until)
         {
-            if (requestsPerSecond <= 0)
+            if (until > host.PausedUntil)
             {
-                return null;
+                host.PausedUntil = until;
             }
 
-            // Capacity 1: starts are at least 1/N s apart, never a burst.
-            return new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+            var granted = Pump();
+            if (host.PausedUntil > time.GetUtcNow())
             {
-                TokenLimit = 1,
-                TokensPerPeriod = 1,
-                ReplenishmentPeriod = TimeSpan.FromTicks(Math.Max(1, (long)(TimeSpan.TicksPerSecond / requestsPerSecond))),
-                // One queued acquisition: the gate's own request for the next token (see TakeToken).
-                QueueLimit = 1,
-                AutoReplenishment = !manualReplenishment,
-            });
+                foreach (var waiter in waiters)
+                {
+                    if (waiter.Host == host)
+                    {
+                        TellPaused(waiter);
+                    }
+                }
+            }
+
+            return granted;
         }
 
         // Called under the lock: take slots for waiters in order while any can start. The waiters are
@@ -215,7 +278,7 @@ namespace ThrottledFetch.Engine.Scheduling
             foreach (var waiter in granted)
             {
                 waiter.Registration.Dispose();
-                var lease = new GateLease(this, waiter.Host);
+                var lease = new GateLease(this, waiter.Host, time.GetTimestamp());
                 if (!waiter.Completion.TrySetResult(lease))
                 {
                     // Cancelled in the meantime: give the slot back.
@@ -240,7 +303,7 @@ namespace ThrottledFetch.Engine.Scheduling
                 return false;
             }
 
-            if (host.Rate != null && !TakeToken(host))
+            if (!host.Rate.TryTake((limiter, acquired) => TokenArrived(host, limiter, acquired)))
             {
                 return false;
             }
@@ -250,67 +313,19 @@ namespace ThrottledFetch.Engine.Scheduling
             return true;
         }
 
-        // Under the lock: one token of the host's rate limiter, now or never. When none is left, the
-        // limiter itself is asked for the next one, so the start comes at its refill, not a timer of ours
-        // that can only guess it (a failed lease's RetryAfter is a whole period, whatever is left of it).
-        private bool TakeToken(HostState host)
+        // Off the lock: the host's limiter answered the gate's request for its next token.
+        private void TokenArrived(HostState host, object limiter, bool acquired)
         {
-            var limiter = host.Rate!;
-            if (host.TokenHeld)
-            {
-                host.TokenHeld = false;
-                return true;
-            }
-
-            if (host.TokenPending)
-            {
-                return false;
-            }
-
-            using (var lease = limiter.AttemptAcquire(1))
-            {
-                if (lease.IsAcquired)
-                {
-                    return true;
-                }
-            }
-
-            var next = limiter.AcquireAsync(1);
-            if (next.IsCompleted)
-            {
-                using var lease = next.Result;
-                return lease.IsAcquired;
-            }
-
-            host.TokenPending = true;
-            _ = next.AsTask().ContinueWith(arrived => TokenArrived(host, limiter, arrived), TaskScheduler.Default);
-            return false;
-        }
-
-        private void TokenArrived(HostState host, TokenBucketRateLimiter limiter, Task<RateLimitLease> arrived)
-        {
-            var acquired = false;
-            if (arrived.Status == TaskStatus.RanToCompletion)
-            {
-                acquired = arrived.Result.IsAcquired;
-                arrived.Result.Dispose();
-            }
-
             List<Waiter>? granted;
             lock (sync)
             {
-                // A limiter replaced by a new pace, or disposed with the gate, hands out nothing.
-                if (disposed || host.Rate != limiter)
+                if (disposed || !host.Rate.Arrived(limiter, acquired))
                 {
                     return;
                 }
 
-                host.TokenPending = false;
-                host.TokenHeld = acquired;
                 granted = Pump();
-
-                // Nobody took it (the waiter was cancelled): drop it rather than let two starts go back to back.
-                host.TokenHeld = false;
+                host.Rate.DropHeld();
             }
 
             Complete(granted);

@@ -185,6 +185,9 @@ public sealed class WaitingTests : IAsyncLifetime
         options.RetryInterval = Backoff;
         options.UseJitter = false;
         options.TimeProvider = _time;
+
+        // A learned pace would grow on this fake clock but refill by real time: these tests are about waiting.
+        options.LearnRate = false;
         return options;
     }
 }
