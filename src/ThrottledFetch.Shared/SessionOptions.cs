@@ -20,6 +20,13 @@ namespace ThrottledFetch.Engine
         /// <summary>Per host: request starts at least 1/N s apart; 0 means no rate limit.</summary>
         public double RequestsPerSecond { get; set; }
 
+        /// <summary>
+        /// Pace a host that refuses requests for their rate (429, or 503 or 403 with Retry-After) at a rate
+        /// learned from what it accepts, never above <see cref="RequestsPerSecond"/> when that is set.
+        /// Hosts that never refuse are never paced.
+        /// </summary>
+        public bool LearnRate { get; set; } = true;
+
         public int MaximumRetryCount { get; set; } = 3;
 
         /// <summary>The first backoff; it doubles per attempt, capped at <see cref="MaximumRetryDelay"/>.</summary>

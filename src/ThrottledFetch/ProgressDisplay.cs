@@ -64,13 +64,14 @@ namespace ThrottledFetch
             var done = batch.Finished;
             var overall = new ProgressRecord(OverallId, activity, string.Format(
                 CultureInfo.CurrentCulture,
-                "{0} of {1}{2} done, {3} active{4}, {5}/s",
+                "{0} of {1}{2} done, {3} active{4}, {5}/s{6}",
                 done,
                 total,
                 inputComplete ? string.Empty : "+",
                 transfers.Count,
                 waiting > 0 ? string.Format(CultureInfo.CurrentCulture, ", {0} waiting", waiting) : string.Empty,
-                Size.Format(rate)));
+                Size.Format(rate),
+                Paced(batch.PacedHosts)));
             overall.PercentComplete = inputComplete && total > 0 ? (int)Math.Min(100, done * 100 / total) : -1;
             cmdlet.WriteProgress(overall);
             overallShown = true;
@@ -146,6 +147,21 @@ namespace ThrottledFetch
                 overallShown = false;
                 cmdlet.WriteProgress(new ProgressRecord(OverallId, activity, "Done") { RecordType = ProgressRecordType.Completed });
             }
+        }
+
+        // "paced: host at N/s", the first paced host and how many more: a host that refused requests for
+        // their rate now gets them no faster than it was seen to accept.
+        private static string Paced(IReadOnlyList<PacedHost> paced)
+        {
+            if (paced.Count == 0)
+            {
+                return string.Empty;
+            }
+
+            var first = paced[0];
+            var rate = first.RequestsPerSecond.ToString(first.RequestsPerSecond >= 10 ? "0" : "0.##", CultureInfo.CurrentCulture);
+            var more = paced.Count > 1 ? string.Format(CultureInfo.CurrentCulture, " (+{0} more)", paced.Count - 1) : string.Empty;
+            return string.Format(CultureInfo.CurrentCulture, ", paced: {0} at {1}/s{2}", first.Host, rate, more);
         }
 
         private static int ActivityId(long itemId) => 2 + (int)(itemId % (int.MaxValue - 2));

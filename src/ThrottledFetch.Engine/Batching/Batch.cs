@@ -79,6 +79,9 @@ namespace ThrottledFetch.Engine
         /// <summary>Items that have ended.</summary>
         public int Finished => Volatile.Read(ref finished);
 
+        /// <summary>Hosts of the session paced now at a rate learned from their refusals.</summary>
+        public IReadOnlyList<PacedHost> PacedHosts => session.Gate.PacedHosts();
+
         /// <summary>Input is complete, every item has ended and every event was taken.</summary>
         public bool IsDone => inputComplete && window.IsEmpty && events.IsEmpty;
 

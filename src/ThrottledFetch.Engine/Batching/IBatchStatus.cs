@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+
 namespace ThrottledFetch.Engine
 {
     /// <summary>The counts a progress display reads of a batch, whatever its items; which transfers run comes as events.</summary>
@@ -11,5 +13,8 @@ namespace ThrottledFetch.Engine
 
         /// <summary>Items waiting now for a retry backoff or a host pause.</summary>
         int Waiting { get; }
+
+        /// <summary>Hosts of the session paced now at a rate learned from their refusals.</summary>
+        IReadOnlyList<PacedHost> PacedHosts { get; }
     }
 }

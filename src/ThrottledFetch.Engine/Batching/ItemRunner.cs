@@ -61,10 +61,12 @@ namespace ThrottledFetch.Engine.Batching
                         }
 
                         var result = await attempt(item, ctx.CancellationToken).ConfigureAwait(false);
-                        if (result.RetryAfter is TimeSpan wait && result.Transient)
+
+                        // Before this slot is freed, so no queued request to the host slips in: a Retry-After
+                        // pause of the host, and what the answer teaches of its pace.
+                        if (session.Gate.Answered(lease, result) is string paceChange)
                         {
-                            // Pause the host before this slot is freed, so no queued request to it slips in.
-                            session.Gate.PauseHost(item.HostKey, Time.GetUtcNow() + wait);
+                            Verbose(paceChange);
                         }
 
                         return result;

@@ -28,7 +28,7 @@ namespace ThrottledFetch.Engine.Http
             var reason = string.IsNullOrEmpty(response.ReasonPhrase) ? string.Empty : " (" + DisplayText.Clean(response.ReasonPhrase) + ")";
             var message = $"'{uri}' answered {status}{reason}" + (snippet.Length > 0 ? ": " + snippet : ".");
             var retryAfter = RetryAfter.Read(response, options.TimeProvider.GetUtcNow());
-            var transient = TransientStatus.IsTransient(status);
+            var transient = TransientStatus.IsTransient(status, retryAfter != null);
             if (transient && retryAfter > options.MaximumRetryAfter)
             {
                 var asked = $"'{uri}' answered {status}{reason} and asked to retry after {retryAfter.Value.TotalSeconds:0} s, more than the {options.MaximumRetryAfter.TotalSeconds:0} s this command waits.";

@@ -1,15 +1,16 @@
 using System;
 using System.Collections.Generic;
 using System.Threading;
-using System.Threading.RateLimiting;
 using System.Threading.Tasks;
+using ThrottledFetch.Engine.Retry;
 
 namespace ThrottledFetch.Engine.Scheduling
 {
     /// <summary>
     /// Grants request slots: at most <c>limit</c> in flight overall and <c>perHost</c> to one host,
-    /// honouring a host-wide Retry-After pause and a per-host request rate. Waiters queue in order;
-    /// a waiter whose host is busy or paused holds nothing, so later waiters for other hosts go first.
+    /// honouring a host-wide Retry-After pause and a per-host request rate: the one given, or the one
+    /// learned from the host's refusals (see <see cref="HostPace"/>). Waiters queue in order; a waiter
+    /// whose host is busy or paused holds nothing, so later waiters for other hosts go first.
     /// </summary>
     internal sealed class ConnectionGate : IDisposable
     {
@@ -18,6 +19,7 @@ namespace ThrottledFetch.Engine.Scheduling
         private readonly int perHost;
         private readonly double requestsPerSecond;
         private readonly bool manualReplenishment;
+        private readonly bool learnRate;
         private readonly TimeProvider time;
         private readonly Dictionary<string, HostState> hosts = new Dictionary<string, HostState>(StringComparer.Ordinal);
         private readonly LinkedList<Waiter> waiters = new LinkedList<Waiter>();
@@ -25,14 +27,16 @@ namespace ThrottledFetch.Engine.Scheduling
         private int active;
         private bool disposed;
 
+        /// <param name="learnRate">Pace a host that refuses requests for their rate (429, or 503 or 403 with Retry-After).</param>
         /// <param name="manualReplenishment">Tests only: the rate buckets never refill, so a second start to a host waits for good.</param>
-        public ConnectionGate(int limit, int perHost, double requestsPerSecond, TimeProvider time, bool manualReplenishment = false)
+        public ConnectionGate(int limit, int perHost, double requestsPerSecond, TimeProvider time, bool learnRate = false, bool manualReplenishment = false)
         {
             this.limit = limit;
             this.perHost = perHost > 0 ? Math.Min(perHost, limit) : limit;
             this.requestsPerSecond = requestsPerSecond;
             this.time = time;
             this.manualReplenishment = manualReplenishment;
+            this.learnRate = learnRate;
         }
 
         public int Active
@@ -79,7 +83,7 @@ namespace ThrottledFetch.Engine.Scheduling
                 var host = GetHost(hostKey);
                 if (waiters.Count == 0 && TryTake(host))
                 {
-                    return new ValueTask<GateLease>(new GateLease(this, host));
+                    return new ValueTask<GateLease>(new GateLease(this, host, time.GetTimestamp()));
                 }
 
                 waiter = new Waiter(host) { Paused = paused };
@@ -118,25 +122,74 @@ namespace ThrottledFetch.Engine.Scheduling
             lock (sync)
             {
                 var host = GetHost(hostKey);
-                if (until > host.PausedUntil)
+                granted = Pause(host, until);
+            }
+
+            Complete(granted);
+        }
+
+        /// <summary>
+        /// The attempt that holds <paramref name="lease"/> was answered; called before the lease is freed, so
+        /// that no request queued for the host slips in first. A transient failure with Retry-After pauses
+        /// the host; with learning on, the answer teaches the host's pace. Returns a line that says how the
+        /// pace changed, or null.
+        /// </summary>
+        public string? Answered(GateLease lease, AttemptOutcome outcome)
+        {
+            List<Waiter>? granted;
+            PaceChange? change;
+            var host = lease.Host;
+            lock (sync)
+            {
+                change = host.Pace?.Answered(lease.StartedAt, outcome);
+                if (change != null)
                 {
-                    host.PausedUntil = until;
+                    host.Rate.Set(change.RequestsPerSecond);
                 }
 
-                granted = Pump();
-                if (host.PausedUntil > time.GetUtcNow())
+                granted = outcome.RetryAfter is TimeSpan wait && outcome.Transient
+                    ? Pause(host, time.GetUtcNow() + wait)
+                    : Pump();
+            }
+
+            Complete(granted);
+            return change?.Describe(host.Key);
+        }
+
+        /// <summary>The learned rate of the host, or null while it is not paced.</summary>
+        internal double? PaceOf(string hostKey)
+        {
+            lock (sync)
+            {
+                return hosts.TryGetValue(hostKey, out var host) ? host.Pace?.RequestsPerSecond : null;
+            }
+        }
+
+        /// <summary>The refill period of the host's rate limiter (given or learned), or null when its starts are not limited.</summary>
+        internal TimeSpan? RatePeriodOf(string hostKey)
+        {
+            lock (sync)
+            {
+                return hosts.TryGetValue(hostKey, out var host) ? host.Rate.Period : null;
+            }
+        }
+
+        /// <summary>Hosts paced now at a learned rate, for a progress display.</summary>
+        public IReadOnlyList<PacedHost> PacedHosts()
+        {
+            var paced = new List<PacedHost>();
+            lock (sync)
+            {
+                foreach (var host in hosts.Values)
                 {
-                    foreach (var waiter in waiters)
+                    if (host.Pace?.RequestsPerSecond is double rate)
                     {
-                        if (waiter.Host == host)
-                        {
-                            TellPaused(waiter);
-                        }
+                        paced.Add(new PacedHost(host.Key, rate));
                     }
                 }
             }
 
-            Complete(granted);
+            return paced;
         }
 
         internal void Release(HostState host)
@@ -165,7 +218,7 @@ namespace ThrottledFetch.Engine.Scheduling
                 timers.Clear();
                 foreach (var host in hosts.Values)
                 {
-                    host.Rate?.Dispose();
+                    host.Rate.Dispose();
                 }
             }
         }
@@ -174,29 +227,40 @@ namespace ThrottledFetch.Engine.Scheduling
         {
             if (!hosts.TryGetValue(key, out var host))
             {
-                host = new HostState(key, CreateRateLimiter());
+                var rate = new HostRate(manualReplenishment);
+                if (requestsPerSecond > 0)
+                {
+                    rate.Set(requestsPerSecond);
+                }
+
+                host = new HostState(key, rate, learnRate ? new HostPace(time, requestsPerSecond) : null);
                 hosts.Add(key, host);
             }
 
             return host;
         }
 
-        private TokenBucketRateLimiter? CreateRateLimiter()
+        // Under the lock: the pause, and the waiters it now holds back told of it. Returns the grants to complete.
+        private List<Waiter>? Pause(HostState host, DateTimeOffset until)
         {
-            if (requestsPerSecond <= 0)
+            if (until > host.PausedUntil)
             {
-                return null;
+                host.PausedUntil = until;
             }
 
-            // Capacity 1: starts are at least 1/N s apart, never a burst.
-            return new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+            var granted = Pump();
+            if (host.PausedUntil > time.GetUtcNow())
             {
-                TokenLimit = 1,
-                TokensPerPeriod = 1,
-                ReplenishmentPeriod = TimeSpan.FromTicks(Math.Max(1, (long)(TimeSpan.TicksPerSecond / requestsPerSecond))),
-                QueueLimit = 0,
-                AutoReplenishment = !manualReplenishment,
-            });
+                foreach (var waiter in waiters)
+                {
+                    if (waiter.Host == host)
+                    {
+                        TellPaused(waiter);
+                    }
+                }
+            }
+
+            return granted;
         }
 
         // Called under the lock: take slots for waiters in order while any can start. The waiters are
@@ -233,7 +297,7 @@ namespace ThrottledFetch.Engine.Scheduling
             foreach (var waiter in granted)
             {
                 waiter.Registration.Dispose();
-                var lease = new GateLease(this, waiter.Host);
+                var lease = new GateLease(this, waiter.Host, time.GetTimestamp());
                 if (!waiter.Completion.TrySetResult(lease))
                 {
                     // Cancelled in the meantime: give the slot back.
@@ -258,23 +322,32 @@ namespace ThrottledFetch.Engine.Scheduling
                 return false;
             }
 
-            if (host.Rate != null)
+            if (!host.Rate.TryTake((limiter, acquired) => TokenArrived(host, limiter, acquired)))
             {
-                using var lease = host.Rate.AttemptAcquire(1);
-                if (!lease.IsAcquired)
-                {
-                    if (!manualReplenishment && lease.TryGetMetadata(MetadataName.RetryAfter, out TimeSpan wait))
-                    {
-                        ScheduleWake(host, wait);
-                    }
-
-                    return false;
-                }
+                return false;
             }
 
             active++;
             host.Active++;
             return true;
+        }
+
+        // Off the lock: the host's limiter answered the gate's request for its next token.
+        private void TokenArrived(HostState host, object limiter, bool acquired)
+        {
+            List<Waiter>? granted;
+            lock (sync)
+            {
+                if (disposed || !host.Rate.Arrived(limiter, acquired))
+                {
+                    return;
+                }
+
+                granted = Pump();
+                host.Rate.DropHeld();
+            }
+
+            Complete(granted);
         }
 
         private void ScheduleWake(HostState host, TimeSpan delay)

@@ -7,20 +7,25 @@ namespace ThrottledFetch.Engine.Scheduling
     internal sealed class GateLease : IDisposable
     {
         private readonly ConnectionGate gate;
-        private readonly HostState host;
         private int released;
 
-        public GateLease(ConnectionGate gate, HostState host)
+        public GateLease(ConnectionGate gate, HostState host, long startedAt)
         {
             this.gate = gate;
-            this.host = host;
+            Host = host;
+            StartedAt = startedAt;
         }
+
+        public HostState Host { get; }
+
+        /// <summary>When the slot was granted (a timestamp of the gate's TimeProvider): the request's start.</summary>
+        public long StartedAt { get; }
 
         public void Dispose()
         {
             if (Interlocked.Exchange(ref released, 1) == 0)
             {
-                gate.Release(host);
+                gate.Release(Host);
             }
         }
     }

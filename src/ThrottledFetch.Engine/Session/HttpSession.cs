@@ -31,7 +31,7 @@ namespace ThrottledFetch.Engine
             }
 
             Client = HttpClientSetup.Create(options);
-            Gate = new ConnectionGate(options.Limit, options.LimitPerHost, options.RequestsPerSecond, options.TimeProvider);
+            Gate = new ConnectionGate(options.Limit, options.LimitPerHost, options.RequestsPerSecond, options.TimeProvider, options.LearnRate);
             Sender = new RequestSender(Client, options);
         }
 

@@ -40,6 +40,10 @@ namespace ThrottledFetch.Commands
         [ValidateRange(0.0, 100000.0)]
         public double RequestsPerSecond { get; set; }
 
+        /// <summary>Keep no learned pace: a host that refuses requests for their rate is only paused as it asks.</summary>
+        [Parameter]
+        public SwitchParameter NoRateLearning { get; set; }
+
         [Parameter]
         [ValidateRange(0, 100)]
         public int MaximumRetryCount { get; set; } = 3;
@@ -157,6 +161,7 @@ namespace ThrottledFetch.Commands
                 Limit = Limit,
                 LimitPerHost = LimitPerHost,
                 RequestsPerSecond = RequestsPerSecond,
+                LearnRate = !NoRateLearning,
                 MaximumRetryCount = MaximumRetryCount,
                 RetryInterval = TimeSpan.FromSeconds(RetryIntervalSec),
                 ConnectionTimeout = TimeSpan.FromSeconds(ConnectionTimeoutSeconds),

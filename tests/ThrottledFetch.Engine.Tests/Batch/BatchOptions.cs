@@ -30,6 +30,8 @@ namespace ThrottledFetch.Engine.Tests.Batch
 
         public double RequestsPerSecond { get => Session.RequestsPerSecond; set => Session.RequestsPerSecond = value; }
 
+        public bool LearnRate { get => Session.LearnRate; set => Session.LearnRate = value; }
+
         public int MaximumRetryCount { get => Session.MaximumRetryCount; set => Session.MaximumRetryCount = value; }
 
         public TimeSpan RetryInterval { get => Session.RetryInterval; set => Session.RetryInterval = value; }

@@ -9,6 +9,7 @@ namespace ThrottledFetch.Engine.Tests.Batch
     /// <summary>
     /// Retry-After as a host-wide pause, in real time (each wait is one or two seconds): no request to the
     /// paused host starts until the pause ends, other hosts go on, and a wait above the cap fails the item.
+    /// Learning the host's pace is off: these tests are about the pause (PaceTests cover the pace after it).
     /// </summary>
     public sealed class RetryAfterTests : IAsyncLifetime
     {
@@ -38,10 +39,12 @@ namespace ThrottledFetch.Engine.Tests.Batch
         [Theory]
         [InlineData(429, "seconds=1")]
         [InlineData(503, "seconds=1")]
+        [InlineData(403, "seconds=1")] // a rate limit too (GitHub's secondary limits); a 403 without Retry-After is never retried
         [InlineData(429, "date=2")] // an HTTP date has whole seconds: 2 s ahead is at least 1 s after the answer
         public void RetryAfter_HoldsBackEveryRequestToThatHost_ButNotOtherHosts(int code, string wait)
         {
             var options = BatchRunner.Options(folder.Path);
+            options.LearnRate = false;
             options.Limit = 3;
             options.MaximumRetryCount = 3;
             using var runner = new BatchRunner(options);
@@ -86,6 +89,7 @@ namespace ThrottledFetch.Engine.Tests.Batch
             // LimitPerHost 1: b and c wait at the gate behind a, and its 429 frees the host's slot; the pause
             // must already hold when it does.
             var options = BatchRunner.Options(folder.Path);
+            options.LearnRate = false;
             options.Limit = 3;
             options.LimitPerHost = 1;
             options.MaximumRetryCount = 3;
@@ -113,6 +117,7 @@ namespace ThrottledFetch.Engine.Tests.Batch
         public void RetryAfter_PausedHostHoldsNoSlot_OtherHostRunsWithLimitOne()
         {
             var options = BatchRunner.Options(folder.Path);
+            options.LearnRate = false;
             options.Limit = 1;
             options.MaximumRetryCount = 3;
             using var runner = new BatchRunner(options);
@@ -139,6 +144,7 @@ namespace ThrottledFetch.Engine.Tests.Batch
         public void RetryAfter_AboveTheCap_FailsAndSaysWhatTheServerAsked(string wait)
         {
             var options = BatchRunner.Options(folder.Path);
+            options.LearnRate = false;
             options.MaximumRetryCount = 3;
             options.MaximumRetryAfter = TimeSpan.FromSeconds(1);
 

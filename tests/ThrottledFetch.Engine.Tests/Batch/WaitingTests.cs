@@ -190,6 +190,9 @@ namespace ThrottledFetch.Engine.Tests.Batch
             options.RetryInterval = Backoff;
             options.UseJitter = false;
             options.TimeProvider = this.time;
+
+            // A learned pace would grow on this fake clock but refill by real time: these tests are about waiting.
+            options.LearnRate = false;
             return options;
         }
     }

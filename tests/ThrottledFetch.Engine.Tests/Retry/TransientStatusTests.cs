@@ -34,5 +34,28 @@ namespace ThrottledFetch.Engine.Tests.Retry
         {
             Assert.False(TransientStatus.IsTransient(status));
         }
+
+        [Fact]
+        public void IsTransient_403WithRetryAfter_IsARateLimitAndRetried()
+        {
+            Assert.True(TransientStatus.IsTransient(403, retryAfter: true));
+            Assert.False(TransientStatus.IsTransient(403, retryAfter: false));
+            Assert.False(TransientStatus.IsTransient(404, retryAfter: true));
+        }
+
+        [Theory]
+        [InlineData(429, false, true)]
+        [InlineData(429, true, true)]
+        [InlineData(503, true, true)]
+        [InlineData(403, true, true)]
+        [InlineData(503, false, false)]
+        [InlineData(403, false, false)]
+        [InlineData(500, true, false)]
+        [InlineData(404, true, false)]
+        [InlineData(200, true, false)]
+        public void IsRateLimit_429_Or503Or403WithRetryAfter(int status, bool retryAfter, bool expected)
+        {
+            Assert.Equal(expected, TransientStatus.IsRateLimit(status, retryAfter));
+        }
     }
 }

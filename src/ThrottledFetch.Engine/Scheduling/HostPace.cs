@@ -1,0 +1,242 @@
+using System;
+using System.Globalization;
+using ThrottledFetch.Engine.Retry;
+
+namespace ThrottledFetch.Engine.Scheduling
+{
+    /// <summary>
+    /// The request rate learned for one host from its refusals (429, or 503 or 403 with Retry-After), much
+    /// as TCP learns a path's capacity from its losses. Nothing until the first refusal; then a start from
+    /// what the host was seen to accept, and a slow start that doubles the rate until the next refusal
+    /// (which cuts it to 0.6 of the rate refused); from then on each refusal cuts the rate to what the host
+    /// was seen to accept since the last pause, and the rate rises slowly while none come. A refusal costs
+    /// a Retry-After pause of every request to the host and a try of an item, so once the rate has been
+    /// found it probes upward slowly, in units of that pause. Never above the ceiling (the session's
+    /// RequestsPerSecond) when one is set. It decides only which rate and when (the gate applies it with a
+    /// rate limiter); time comes from the TimeProvider, so the rule is tested with fake time. Not
+    /// thread-safe: the gate calls it under its lock.
+    /// </summary>
+    internal sealed class HostPace
+    {
+        /// <summary>How far back the accepted rate is measured: long enough to hold many requests, short enough to follow a change.</summary>
+        private static readonly TimeSpan Window = TimeSpan.FromSeconds(1);
+
+        /// <summary>The resolution of that count; the first refusal often comes within a few tens of milliseconds.</summary>
+        private static readonly TimeSpan Slot = TimeSpan.FromMilliseconds(10);
+
+        /// <summary>A measurement over less time than this says more about one burst than about a rate.</summary>
+        private static readonly TimeSpan ShortestMeasure = TimeSpan.FromMilliseconds(100);
+
+        /// <summary>
+        /// Slow start doubles the rate this often, in steps of the square root of 2. The first rate is far
+        /// below most limits (the host took one burst and asked for a pause), so it must climb fast: from
+        /// 10/s to 100/s in under a second.
+        /// </summary>
+        private static readonly TimeSpan Doubling = TimeSpan.FromMilliseconds(250);
+
+        private const double SlowStartStep = 1.4142135623730951;
+
+        /// <summary>
+        /// The refusal that ends slow start came at 1.5 to 2.4 times the host's rate (nginx limit_req at
+        /// 10 to 300/s, burst 10: the larger the burst against the rate, the further slow start overshoots).
+        /// 0.6 of it lands near the rate or above it, where the next refusal measures the rate instead.
+        /// </summary>
+        private const double SlowStartCut = 0.6;
+
+        /// <summary>A later refusal cuts to at least this share of the rate refused, however little was accepted.</summary>
+        private const double DeepestCut = 0.5;
+
+        /// <summary>... and to at most this share: it was refused, so it is above what the host takes.</summary>
+        private const double MildestCut = 0.9;
+
+        /// <summary>After a later refusal the rate holds for this many pauses: it was measured, and a probe costs a pause.</summary>
+        private const double HoldPauses = 10;
+
+        /// <summary>Otherwise the rate rises this share per pause (per second at least), in steps of the same size.</summary>
+        private const double GrowthPerPause = 0.05;
+
+        /// <summary>
+        /// A rate is never raised above twice what the host accepted since the last step, so the pace of a
+        /// host the client does not keep busy cannot run away (the AWS SDKs cap theirs at twice the measured rate).
+        /// </summary>
+        private const double UsedHeadroom = 2.0;
+
+        private const double MinimumRate = 0.01;
+
+        private readonly TimeProvider time;
+        private readonly long origin;
+        private readonly double ceiling;
+        private readonly RecentCount accepted = new RecentCount(Window, Slot);
+        private TimeSpan? firstAnswer;
+
+        // Refusals of requests started before the last cut are its echo, not news.
+        private TimeSpan cutAt = TimeSpan.MinValue;
+
+        // The end of the last cut's pause: the current rate applies from here, and was measured from here.
+        private TimeSpan pacedSince;
+
+        // Growth counts from here: the last step, or the end of a pause and of any hold after it.
+        private TimeSpan grownAt;
+        private bool slowStart;
+        private TimeSpan pauseUnit = Window;
+        private int burst;
+        private int acceptedSincePaced;
+
+        /// <param name="ceiling">The rate never learned above; 0 means none.</param>
+        public HostPace(TimeProvider time, double ceiling)
+        {
+            this.time = time;
+            this.ceiling = ceiling;
+            origin = time.GetTimestamp();
+        }
+
+        /// <summary>Requests per second to keep to the host; null while it has never refused one.</summary>
+        public double? RequestsPerSecond { get; private set; }
+
+        private TimeSpan Now => time.GetElapsedTime(origin);
+
+        /// <summary>
+        /// What one answer teaches: a refusal for the rate (429, or 503 or 403 with Retry-After) or an answer
+        /// the host served (an error of the request counts: it was not refused for its rate). Server errors
+        /// and failures without an answer teach nothing.
+        /// </summary>
+        /// <param name="startedAt">When the request started, a timestamp of this pace's TimeProvider.</param>
+        public PaceChange? Answered(long startedAt, AttemptOutcome outcome)
+        {
+            if (!(outcome.StatusCode is int status))
+            {
+                return null;
+            }
+
+            if (!outcome.Succeeded && TransientStatus.IsRateLimit(status, outcome.RetryAfter != null))
+            {
+                // Retry-After pauses the host only when the attempt is retried (not when it asked too long).
+                return Refused(startedAt, status, outcome.Transient ? outcome.RetryAfter : null);
+            }
+
+            return status < 500 && status != 408 ? Accepted() : null;
+        }
+
+        /// <summary>The host answered a request without refusing it. Returns the raised rate when a step is due.</summary>
+        public PaceChange? Accepted()
+        {
+            var now = Now;
+            firstAnswer ??= now;
+            accepted.Add(now);
+            if (now >= pacedSince)
+            {
+                acceptedSincePaced++;
+            }
+
+            if (!(RequestsPerSecond is double rate) || now < grownAt)
+            {
+                return null;
+            }
+
+            var elapsed = (now - grownAt).TotalSeconds;
+            var factor = slowStart
+                ? Math.Pow(2, elapsed / Doubling.TotalSeconds)
+                : 1 + (GrowthPerPause * elapsed / pauseUnit.TotalSeconds);
+            if (factor < (slowStart ? SlowStartStep : 1 + GrowthPerPause))
+            {
+                return null;
+            }
+
+            var raised = rate * factor;
+            if (Used(grownAt, now) is double used)
+            {
+                raised = Math.Min(raised, used * UsedHeadroom);
+            }
+
+            raised = Limit(raised);
+            grownAt = now;
+            if (raised <= rate)
+            {
+                return null;
+            }
+
+            RequestsPerSecond = raised;
+            return new PaceChange(raised, string.Format(CultureInfo.InvariantCulture, "no refusal for {0:0.##} s", elapsed));
+        }
+
+        /// <summary>
+        /// The host refused a request that started at <paramref name="startedAt"/> (a timestamp of this
+        /// pace's TimeProvider). Returns the cut rate, or null when the request was sent before the last cut:
+        /// its answer tells nothing new (many in flight at once are refused together).
+        /// </summary>
+        /// <param name="pause">What Retry-After asked for; the new rate applies, and grows, from its end.</param>
+        public PaceChange? Refused(long startedAt, int status, TimeSpan? pause)
+        {
+            var now = Now;
+            firstAnswer ??= now;
+            if (time.GetElapsedTime(origin, startedAt) < cutAt)
+            {
+                return null;
+            }
+
+            var wait = pause ?? TimeSpan.Zero;
+            double hold = 0;
+            double cut;
+            string reason;
+            if (!(RequestsPerSecond is double rate))
+            {
+                // What it accepted over the time that took and the pause it asked for: one burst and a
+                // pause of 1 s is a rate of about one burst per second, a safe start for the slow start.
+                var span = now - firstAnswer.Value;
+                span = span < Window ? span : Window;
+                var count = accepted.Count(now - span, now);
+                var cycle = span + wait;
+                cycle = cycle > Window ? cycle : Window;
+                cut = Math.Max(count, 1) / cycle.TotalSeconds;
+                burst = count;
+                slowStart = true;
+                reason = string.Format(CultureInfo.InvariantCulture, "it refused a request ({0}) after accepting {1} in {2:0.##} s", status, count, span.TotalSeconds)
+                    + (wait > TimeSpan.Zero ? string.Format(CultureInfo.InvariantCulture, " and asked to wait {0:0.##} s", wait.TotalSeconds) : string.Empty);
+            }
+            else if (slowStart)
+            {
+                cut = rate * SlowStartCut;
+                slowStart = false;
+                reason = string.Format(CultureInfo.InvariantCulture, "it refused a request ({0}) at {1}/s", status, PaceChange.Format(rate));
+            }
+            else
+            {
+                // The host was idle through the pause, so since its end it accepted at most one burst (what it
+                // took before its first refusal) and r per second: r is at least (accepted - burst) / time.
+                var since = (now - pacedSince).TotalSeconds;
+                var least = since > 0 ? (acceptedSincePaced - burst) / since : 0;
+                var deepest = DeepestCut * rate;
+                var mildest = MildestCut * rate;
+                cut = least < deepest ? deepest : least > mildest ? mildest : least;
+                hold = HoldPauses;
+                reason = string.Format(CultureInfo.InvariantCulture, "it refused a request ({0}) at {1}/s", status, PaceChange.Format(rate));
+            }
+
+            cut = Limit(Math.Max(cut, MinimumRate));
+            cutAt = now;
+            pauseUnit = wait > Window ? wait : Window;
+            pacedSince = now + wait;
+            acceptedSincePaced = 0;
+            grownAt = pacedSince + TimeSpan.FromTicks((long)(hold * pauseUnit.Ticks));
+            RequestsPerSecond = cut;
+            return new PaceChange(cut, reason);
+        }
+
+        // Accepted per second from a time on, but not before the current pace began (the end of the last
+        // cut's pause, when nothing was sent) nor further back than the window.
+        private double? Used(TimeSpan from, TimeSpan now)
+        {
+            from = from > pacedSince ? from : pacedSince;
+            from = from > now - Window ? from : now - Window;
+            var span = now - from;
+            if (span < ShortestMeasure)
+            {
+                return null;
+            }
+
+            return accepted.Count(from, now) / span.TotalSeconds;
+        }
+
+        private double Limit(double rate) => ceiling > 0 && rate > ceiling ? ceiling : rate;
+    }
+}
