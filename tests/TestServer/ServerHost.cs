@@ -64,6 +64,7 @@ internal static class ServerHost
         BasicEndpoints.Map(app);
         new SlowEndpoints(server.Holds).Map(app);
         new FailureEndpoints(server.Attempts).Map(app);
+        new LimitedEndpoints(server.Limits).Map(app);
         HostileEndpoints.Map(app);
         StreamingEndpoints.Map(app);
         new EncodedEndpoints(server.Attempts).Map(app);

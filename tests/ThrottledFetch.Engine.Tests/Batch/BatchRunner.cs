@@ -25,6 +25,12 @@ internal sealed class BatchRunner : IDisposable
         Batch = new DownloadBatch(options.Session, options.Download);
     }
 
+    /// <summary>A batch on a session the test shares between batches (and disposes itself).</summary>
+    public BatchRunner(HttpSession session, BatchOptions options)
+    {
+        Batch = new DownloadBatch(session, options.Download);
+    }
+
     public DownloadBatch Batch { get; }
 
     public IReadOnlyList<DownloadEvent> Finished => _finished;
