@@ -9,7 +9,7 @@ namespace ThrottledFetch.Engine.Tests.Scheduling;
 /// <summary>
 /// The learned pace of a host, on fake time: no pace until a refusal; a start from what the host
 /// accepted over that time and its pause; nothing during the pause; slow start; the cut that ends it;
-/// later cuts measured from what the host accepted; the hold and the slow rise after them; the ceiling.
+/// later cuts measured from what the host accepted; the holds and the slow rise after cuts; the ceiling.
 /// </summary>
 public sealed class HostPaceTests
 {
@@ -188,7 +188,20 @@ public sealed class HostPaceTests
     }
 
     [Fact]
-    public void Growth_IsCountedInPauses_SoALongRetryAfterMeansASlowerRise()
+    public void AfterTheCutThatEndsSlowStart_ThePaceHoldsForThreePauses_ThenRisesFivePercentPerPause()
+    {
+        var pace = PacedAfterSlowStart(out var cut);
+        _time.Advance(Second);
+
+        // Three pauses of 1 s, then nearly one more: no step.
+        Assert.Null(Accept(pace, 399, 10 * Ms));
+        _time.Advance(10 * Ms);
+
+        Assert.Equal(cut * 1.05, pace.Accepted()!.RequestsPerSecond, 6);
+    }
+
+    [Fact]
+    public void HoldAndGrowth_AreCountedInPauses_SoALongRetryAfterMeansASlowerRise()
     {
         var pace = new HostPace(_time, 0);
         Accept(pace, 15, 2 * Ms);
@@ -198,8 +211,8 @@ public sealed class HostPaceTests
         var slowStartEnded = Refuse(pace, TimeSpan.FromSeconds(10))!.RequestsPerSecond;
         _time.Advance(TimeSpan.FromSeconds(10));
 
-        // 5 % per pause of 10 s, not per second.
-        Assert.Null(Accept(pace, 990, 10 * Ms));
+        // A hold of three pauses of 10 s, then 5 % per pause of 10 s, not per second.
+        Assert.Null(Accept(pace, 3990, 10 * Ms));
         _time.Advance(100 * Ms);
 
         Assert.Equal(slowStartEnded * 1.05, pace.Accepted()!.RequestsPerSecond, 6);
