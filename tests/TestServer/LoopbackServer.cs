@@ -52,6 +52,11 @@ namespace ThrottledFetch.Testing
 
         internal HoldGates Holds { get; } = new();
 
+        internal RateLimits Limits { get; } = new();
+
+        /// <summary>Requests /limited refused for their rate since the last reset.</summary>
+        public int RefusedForRate => Limits.Refused;
+
         internal CancellationToken Stopping => stopping.Token;
 
         /// <summary>Starts a server on 127.0.0.1; port 0 picks a free port.</summary>
@@ -86,12 +91,13 @@ namespace ThrottledFetch.Testing
         public Uri Url(string pathAndQuery) => new(BaseUri, pathAndQuery);
 
         /// <summary>
-        /// Zeroes the total, the recorded requests and the per-key attempt counters. The peak restarts
+        /// Zeroes the total, the recorded requests, the per-key attempt counters and the rate limits. The peak restarts
         /// from the requests still in flight (0 when idle); InFlight itself is not touched.
         /// </summary>
         public void ResetCounters()
         {
             Attempts.Clear();
+            Limits.Clear();
             Log.Clear();
             Counter.Reset();
         }

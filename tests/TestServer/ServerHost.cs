@@ -64,6 +64,7 @@ namespace ThrottledFetch.Testing
             BasicEndpoints.Map(app);
             new SlowEndpoints(server.Holds).Map(app);
             new FailureEndpoints(server.Attempts).Map(app);
+            new LimitedEndpoints(server.Limits).Map(app);
             HostileEndpoints.Map(app);
             StreamingEndpoints.Map(app);
             CookieEndpoints.Map(app);

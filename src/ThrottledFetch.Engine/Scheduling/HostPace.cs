@@ -9,12 +9,12 @@ namespace ThrottledFetch.Engine.Scheduling
     /// as TCP learns a path's capacity from its losses. Nothing until the first refusal; then a start from
     /// what the host was seen to accept, and a slow start that doubles the rate until the next refusal
     /// (which cuts it to 0.6 of the rate refused); from then on each refusal cuts the rate to what the host
-    /// was seen to accept since the last pause, and the rate rises slowly while none come. A refusal costs
-    /// a Retry-After pause of every request to the host and a try of an item, so once the rate has been
-    /// found it probes upward slowly, in units of that pause. Never above the ceiling (the session's
-    /// RequestsPerSecond) when one is set. It decides only which rate and when (the gate applies it with a
-    /// rate limiter); time comes from the TimeProvider, so the rule is tested with fake time. Not
-    /// thread-safe: the gate calls it under its lock.
+    /// was seen to accept since the last pause, and after a hold the rate rises slowly while none come. A
+    /// refusal costs a Retry-After pause of every request to the host and a try of an item, so once the
+    /// rate has been found it probes upward slowly, in units of that pause. Never above the ceiling (the
+    /// session's RequestsPerSecond) when one is set. It decides only which rate and when (the gate applies
+    /// it with a rate limiter); time comes from the TimeProvider, so the rule is tested with fake time.
+    /// Not thread-safe: the gate calls it under its lock.
     /// </summary>
     internal sealed class HostPace
     {
@@ -52,7 +52,10 @@ namespace ThrottledFetch.Engine.Scheduling
         /// <summary>After a later refusal the rate holds for this many pauses: it was measured, and a probe costs a pause.</summary>
         private const double HoldPauses = 10;
 
-        /// <summary>Otherwise the rate rises this share per pause (per second at least), in steps of the same size.</summary>
+        /// <summary>After the cut that ends slow start, a shorter hold: that rate was a guess, below the host's as often as above.</summary>
+        private const double SlowStartHoldPauses = 3;
+
+        /// <summary>After a hold the rate rises this share per pause (per second at least), in steps of the same size.</summary>
         private const double GrowthPerPause = 0.05;
 
         /// <summary>
@@ -197,6 +200,7 @@ namespace ThrottledFetch.Engine.Scheduling
             {
                 cut = rate * SlowStartCut;
                 slowStart = false;
+                hold = SlowStartHoldPauses;
                 reason = string.Format(CultureInfo.InvariantCulture, "it refused a request ({0}) at {1}/s", status, PaceChange.Format(rate));
             }
             else
