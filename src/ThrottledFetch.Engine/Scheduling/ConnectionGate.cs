@@ -129,22 +129,29 @@ namespace ThrottledFetch.Engine.Scheduling
         }
 
         /// <summary>
-        /// The attempt that holds <paramref name="lease"/> was answered; called before the lease is freed, so
-        /// that no request queued for the host slips in first. A transient failure with Retry-After pauses
-        /// the host; with learning on, the answer teaches the host's pace. Returns a line that says how the
-        /// pace changed, or null.
+        /// The attempt that holds <paramref name="lease"/> was answered: a transient failure with Retry-After
+        /// pauses the host, with learning on the answer teaches the host's pace, and then the lease's slot is
+        /// freed (disposing the lease later does nothing more), all at once, so no request queued for the host
+        /// slips in before the pause or the new pace. Returns a line that says how the pace changed, or null.
         /// </summary>
         public string? Answered(GateLease lease, AttemptOutcome outcome)
         {
             List<Waiter>? granted;
             PaceChange? change;
             var host = lease.Host;
+            var freed = lease.MarkReleased();
             lock (sync)
             {
                 change = host.Pace?.Answered(lease.StartedAt, outcome);
                 if (change != null)
                 {
                     host.Rate.Set(change.RequestsPerSecond);
+                }
+
+                if (freed)
+                {
+                    active--;
+                    host.Active--;
                 }
 
                 granted = outcome.RetryAfter is TimeSpan wait && outcome.Transient
@@ -227,13 +234,14 @@ namespace ThrottledFetch.Engine.Scheduling
         {
             if (!hosts.TryGetValue(key, out var host))
             {
-                var rate = new HostRate(manualReplenishment);
+                HostState? created = null;
+                var rate = new HostRate((limiter, acquired) => TokenArrived(created!, limiter, acquired), manualReplenishment);
                 if (requestsPerSecond > 0)
                 {
                     rate.Set(requestsPerSecond);
                 }
 
-                host = new HostState(key, rate, learnRate ? new HostPace(time, requestsPerSecond) : null);
+                host = created = new HostState(key, rate, learnRate ? new HostPace(time, requestsPerSecond) : null);
                 hosts.Add(key, host);
             }
 
@@ -322,7 +330,7 @@ namespace ThrottledFetch.Engine.Scheduling
                 return false;
             }
 
-            if (!host.Rate.TryTake((limiter, acquired) => TokenArrived(host, limiter, acquired)))
+            if (!host.Rate.TryTake())
             {
                 return false;
             }

@@ -23,10 +23,13 @@ namespace ThrottledFetch.Engine.Scheduling
 
         public void Dispose()
         {
-            if (Interlocked.Exchange(ref released, 1) == 0)
+            if (MarkReleased())
             {
                 gate.Release(Host);
             }
         }
+
+        /// <summary>True once: the caller frees the slot (the gate, when it frees it with an answer).</summary>
+        internal bool MarkReleased() => Interlocked.Exchange(ref released, 1) == 0;
     }
 }

@@ -21,9 +21,6 @@ namespace ThrottledFetch.Engine.Scheduling
         /// <summary>How far back the accepted rate is measured: long enough to hold many requests, short enough to follow a change.</summary>
         private static readonly TimeSpan Window = TimeSpan.FromSeconds(1);
 
-        /// <summary>The resolution of that count; the first refusal often comes within a few tens of milliseconds.</summary>
-        private static readonly TimeSpan Slot = TimeSpan.FromMilliseconds(10);
-
         /// <summary>A measurement over less time than this says more about one burst than about a rate.</summary>
         private static readonly TimeSpan ShortestMeasure = TimeSpan.FromMilliseconds(100);
 
@@ -69,8 +66,9 @@ namespace ThrottledFetch.Engine.Scheduling
         private readonly TimeProvider time;
         private readonly long origin;
         private readonly double ceiling;
-        private readonly RecentCount accepted = new RecentCount(Window, Slot);
+        private readonly RecentCount recent = new RecentCount(Window);
         private TimeSpan? firstAnswer;
+        private int acceptedTotal;
 
         // Refusals of requests started before the last cut are its echo, not news.
         private TimeSpan cutAt = TimeSpan.MinValue;
@@ -84,6 +82,7 @@ namespace ThrottledFetch.Engine.Scheduling
         private TimeSpan pauseUnit = Window;
         private int burst;
         private int acceptedSincePaced;
+        private int acceptedSinceGrown;
 
         /// <param name="ceiling">The rate never learned above; 0 means none.</param>
         public HostPace(TimeProvider time, double ceiling)
@@ -125,7 +124,8 @@ namespace ThrottledFetch.Engine.Scheduling
         {
             var now = Now;
             firstAnswer ??= now;
-            accepted.Add(now);
+            recent.Add(now);
+            acceptedTotal++;
             if (now >= pacedSince)
             {
                 acceptedSincePaced++;
@@ -135,6 +135,8 @@ namespace ThrottledFetch.Engine.Scheduling
             {
                 return null;
             }
+
+            acceptedSinceGrown++;
 
             var elapsed = (now - grownAt).TotalSeconds;
             var factor = slowStart
@@ -146,13 +148,14 @@ namespace ThrottledFetch.Engine.Scheduling
             }
 
             var raised = rate * factor;
-            if (Used(grownAt, now) is double used)
+            if (now - grownAt >= ShortestMeasure)
             {
-                raised = Math.Min(raised, used * UsedHeadroom);
+                raised = Math.Min(raised, acceptedSinceGrown / (now - grownAt).TotalSeconds * UsedHeadroom);
             }
 
             raised = Limit(raised);
             grownAt = now;
+            acceptedSinceGrown = 0;
             if (raised <= rate)
             {
                 return null;
@@ -187,7 +190,7 @@ namespace ThrottledFetch.Engine.Scheduling
                 // pause of 1 s is a rate of about one burst per second, a safe start for the slow start.
                 var span = now - firstAnswer.Value;
                 span = span < Window ? span : Window;
-                var count = accepted.Count(now - span, now);
+                var count = (int)Math.Round(span < Window ? acceptedTotal : recent.InLastWindow(now));
                 var cycle = span + wait;
                 cycle = cycle > Window ? cycle : Window;
                 cut = Math.Max(count, 1) / cycle.TotalSeconds;
@@ -221,24 +224,10 @@ namespace ThrottledFetch.Engine.Scheduling
             pauseUnit = wait > Window ? wait : Window;
             pacedSince = now + wait;
             acceptedSincePaced = 0;
+            acceptedSinceGrown = 0;
             grownAt = pacedSince + TimeSpan.FromTicks((long)(hold * pauseUnit.Ticks));
             RequestsPerSecond = cut;
             return new PaceChange(cut, reason);
-        }
-
-        // Accepted per second from a time on, but not before the current pace began (the end of the last
-        // cut's pause, when nothing was sent) nor further back than the window.
-        private double? Used(TimeSpan from, TimeSpan now)
-        {
-            from = from > pacedSince ? from : pacedSince;
-            from = from > now - Window ? from : now - Window;
-            var span = now - from;
-            if (span < ShortestMeasure)
-            {
-                return null;
-            }
-
-            return accepted.Count(from, now) / span.TotalSeconds;
         }
 
         private double Limit(double rate) => ceiling > 0 && rate > ceiling ? ceiling : rate;

@@ -14,13 +14,19 @@ namespace ThrottledFetch.Engine.Scheduling
     internal sealed class HostRate : IDisposable
     {
         private readonly bool manualReplenishment;
+        private readonly Action<object, bool> arrived;
         private TokenBucketRateLimiter? limiter;
         private bool pending;
         private bool held;
 
+        /// <param name="arrived">
+        /// Called off the lock when the limiter answers the gate's request for a token: with the limiter it
+        /// came from and whether a token was acquired. The gate then calls <see cref="Arrived"/>.
+        /// </param>
         /// <param name="manualReplenishment">Tests only: the bucket never refills, so a second start waits for good.</param>
-        public HostRate(bool manualReplenishment)
+        public HostRate(Action<object, bool> arrived, bool manualReplenishment)
         {
+            this.arrived = arrived;
             this.manualReplenishment = manualReplenishment;
         }
 
@@ -48,11 +54,8 @@ namespace ThrottledFetch.Engine.Scheduling
             old?.Dispose();
         }
 
-        /// <summary>
-        /// Takes a token for one start. When there is none, asks the limiter for the next one (once) and
-        /// calls <paramref name="arrived"/> off the lock when it comes; the gate then calls <see cref="Arrived"/>.
-        /// </summary>
-        public bool TryTake(Action<object, bool> arrived)
+        /// <summary>Takes a token for one start. When there is none, asks the limiter for the next one (once).</summary>
+        public bool TryTake()
         {
             var current = limiter;
             if (current == null || held)

@@ -3,59 +3,48 @@ using System;
 namespace ThrottledFetch.Engine.Scheduling
 {
     /// <summary>
-    /// How many events (answers a host accepted) fell in the recent past, kept in fixed time slots so
-    /// that memory stays small and constant whatever the request rate. Counts are exact to one slot.
-    /// Not thread-safe: the gate uses it under its lock.
+    /// About how many events (answers a host accepted) fell in the last window, from two fixed buckets
+    /// (the current window and the one before, weighted by how much of it still lies in the last window),
+    /// as sliding-window rate limiters count. Constant memory for every host, however many requests it
+    /// gets. Not thread-safe: the gate uses it under its lock.
     /// </summary>
     internal sealed class RecentCount
     {
-        private readonly long slotTicks;
-        private readonly long[] slotOf;
-        private readonly int[] counts;
+        private readonly long window;
+        private long bucket = long.MinValue;
+        private int current;
+        private int previous;
 
-        /// <param name="span">How far back counts are kept.</param>
-        /// <param name="slot">The resolution: an event is dated to its slot.</param>
-        public RecentCount(TimeSpan span, TimeSpan slot)
+        public RecentCount(TimeSpan window)
         {
-            slotTicks = slot.Ticks;
-            var slots = (int)Math.Ceiling((double)span.Ticks / slot.Ticks) + 1;
-            slotOf = new long[slots];
-            counts = new int[slots];
-            for (var i = 0; i < slots; i++)
-            {
-                slotOf[i] = -1;
-            }
+            this.window = window.Ticks;
         }
 
-        /// <param name="at">Time since a fixed origin (the gate's clock), as a <see cref="TimeSpan"/>.</param>
+        /// <param name="at">Time since a fixed origin (the pace's clock).</param>
         public void Add(TimeSpan at)
         {
-            var slot = at.Ticks / slotTicks;
-            var i = (int)(slot % counts.Length);
-            if (slotOf[i] != slot)
+            var index = at.Ticks / window;
+            if (index != bucket)
             {
-                slotOf[i] = slot;
-                counts[i] = 0;
+                previous = index == bucket + 1 ? current : 0;
+                current = 0;
+                bucket = index;
             }
 
-            counts[i]++;
+            current++;
         }
 
-        /// <summary>Events from <paramref name="from"/> (its whole slot included) up to <paramref name="now"/>.</summary>
-        public int Count(TimeSpan from, TimeSpan now)
+        /// <summary>Events in the window that ends at <paramref name="now"/>.</summary>
+        public double InLastWindow(TimeSpan now)
         {
-            var first = from.Ticks / slotTicks;
-            var last = now.Ticks / slotTicks;
-            var total = 0;
-            for (var i = 0; i < counts.Length; i++)
+            var index = now.Ticks / window;
+            var left = 1 - ((double)(now.Ticks % window) / window);
+            if (index == bucket)
             {
-                if (slotOf[i] >= first && slotOf[i] <= last)
-                {
-                    total += counts[i];
-                }
+                return current + (previous * left);
             }
 
-            return total;
+            return index == bucket + 1 ? current * left : 0;
         }
     }
 }

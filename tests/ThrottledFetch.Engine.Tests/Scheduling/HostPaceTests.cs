@@ -59,6 +59,19 @@ namespace ThrottledFetch.Engine.Tests.Scheduling
         }
 
         [Fact]
+        public void FirstRefusal_AfterALongUnpacedRun_MeasuresTheLastSecond()
+        {
+            var pace = new HostPace(this.time, 0);
+            Accept(pace, 500, 10 * Ms);
+
+            // 100 in the last second, then a pause of 1 s.
+            var change = Refuse(pace, Second);
+
+            Assert.Equal(50, change!.RequestsPerSecond, 6);
+            Assert.Contains("after accepting 100 in 1 s", change.Reason, StringComparison.Ordinal);
+        }
+
+        [Fact]
         public void FirstRefusal_OfTheVeryFirstRequest_PacesAtOnePerPause()
         {
             var pace = new HostPace(this.time, 0);
