@@ -57,8 +57,9 @@ namespace ThrottledFetch.Engine.Scheduling
         private const double GrowthPerPause = 0.05;
 
         /// <summary>
-        /// A rate is never raised above twice what the host accepted since the last step, so the pace of a
-        /// host the client does not keep busy cannot run away (the AWS SDKs cap theirs at twice the measured rate).
+        /// A rate is never raised above twice what the host accepted lately (since the last step or pause), so
+        /// the pace of a host the client does not keep busy cannot run away (the AWS SDKs cap theirs at twice
+        /// the measured rate).
         /// </summary>
         private const double UsedHeadroom = 2.0;
 
@@ -91,6 +92,7 @@ namespace ThrottledFetch.Engine.Scheduling
 
         // A rate found not to be the cause of the host's refusals: the pace is not cut below it.
         private double floor;
+        private bool refusedSinceStep;
 
         /// <param name="ceiling">The rate never learned above; 0 means none.</param>
         public HostPace(TimeProvider time, double ceiling)
@@ -146,6 +148,12 @@ namespace ThrottledFetch.Engine.Scheduling
 
             acceptedSinceGrown++;
 
+            // Just after a pause nothing has been measured yet: the step waits for it.
+            if (now - pacedSince < ShortestMeasure)
+            {
+                return null;
+            }
+
             var elapsed = (now - grownAt).TotalSeconds;
             var factor = slowStart
                 ? Math.Pow(2, elapsed / Doubling.TotalSeconds)
@@ -156,9 +164,9 @@ namespace ThrottledFetch.Engine.Scheduling
             }
 
             var raised = rate * factor;
-            if (now - grownAt >= ShortestMeasure)
+            if (Used(now) is double used)
             {
-                raised = Math.Min(raised, acceptedSinceGrown / (now - grownAt).TotalSeconds * UsedHeadroom);
+                raised = Math.Min(raised, used * UsedHeadroom);
             }
 
             raised = Limit(raised);
@@ -170,7 +178,11 @@ namespace ThrottledFetch.Engine.Scheduling
             }
 
             RequestsPerSecond = raised;
-            return new PaceChange(raised, string.Format(CultureInfo.InvariantCulture, "no refusal for {0:0.##} s", elapsed));
+            var why = refusedSinceStep
+                ? string.Format(CultureInfo.InvariantCulture, "{0:0.##} s since the last step, and its refusals do not follow the rate", elapsed)
+                : string.Format(CultureInfo.InvariantCulture, "no refusal for {0:0.##} s", elapsed);
+            refusedSinceStep = false;
+            return new PaceChange(raised, why);
         }
 
         /// <summary>
@@ -226,8 +238,13 @@ namespace ThrottledFetch.Engine.Scheduling
             pauseUnit = wait > Window ? wait : Window;
             pacedSince = now + wait;
             acceptedSincePaced = 0;
-            acceptedSinceGrown = 0;
-            grownAt = pacedSince + TimeSpan.FromTicks((long)(hold * pauseUnit.Ticks));
+            if (!double.IsNaN(hold))
+            {
+                refusedSinceStep = false;
+                acceptedSinceGrown = 0;
+                grownAt = pacedSince + TimeSpan.FromTicks((long)(hold * pauseUnit.Ticks));
+            }
+
             RequestsPerSecond = cut;
             return changed ? new PaceChange(cut, reason) : null;
         }
@@ -236,6 +253,7 @@ namespace ThrottledFetch.Engine.Scheduling
         // refusal (a rate limit refills while the rate stays below it); one that did not means the refusals
         // do not follow the rate (a server that refuses at random, or for other reasons), and cutting on
         // would only slow the list down: it is undone, and the rate is not cut below it again.
+        /// <param name="hold">Pauses to hold the rate after this one; NaN: the rise since the last step goes on.</param>
         private double LaterCut(double rate, TimeSpan now, int status, out double hold, out string reason)
         {
             var run = acceptedSincePaced;
@@ -265,9 +283,30 @@ namespace ThrottledFetch.Engine.Scheduling
                 return cut;
             }
 
-            // At the floor its refusals were found not to follow the rate: no cut, and no hold.
-            hold = 0;
-            return Math.Min(floor, rate);
+            // Down to the floor its refusals were found not to follow the rate: no cut, and the rise goes on
+            // across them (a cut above the floor, from twice it, still stops a runaway).
+            hold = double.NaN;
+            refusedSinceStep = true;
+            return rate;
+        }
+
+        // What the host accepted per second since the last step, or since the last pause ended if that says
+        // more (the rise may go on across refusals that do not follow the rate, and their pauses send nothing).
+        private double? Used(TimeSpan now)
+        {
+            double? used = null;
+            if (now - grownAt >= ShortestMeasure)
+            {
+                used = acceptedSinceGrown / (now - grownAt).TotalSeconds;
+            }
+
+            if (now - pacedSince >= ShortestMeasure)
+            {
+                var sincePause = acceptedSincePaced / (now - pacedSince).TotalSeconds;
+                used = used is double u && u > sincePause ? u : sincePause;
+            }
+
+            return used;
         }
 
         private double Limit(double rate) => ceiling > 0 && rate > ceiling ? ceiling : rate;

@@ -204,6 +204,13 @@ public sealed class HostPaceTests
         Accept(pace, 5, 10 * Ms);
         Assert.Null(Refuse(pace, Second));
         Assert.Equal(rate, pace.RequestsPerSecond);
+
+        // Nor do refusals there stop the rise: it goes on across them and their pauses.
+        _time.Advance(Second);
+        var step = Accept(pace, 40, 10 * Ms);
+        // 1.15 s of the rise by then: since the last step, pauses included.
+        Assert.Equal(rate * (1 + (0.05 * 1.15)), step!.RequestsPerSecond, 6);
+        Assert.Contains("its refusals do not follow the rate", step.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
