@@ -9,7 +9,8 @@ namespace ThrottledFetch.Engine.Scheduling
     /// as TCP learns a path's capacity from its losses. Nothing until the first refusal; then a start from
     /// what the host was seen to accept, and a slow start that doubles the rate until the next refusal
     /// (which cuts it to 0.6 of the rate refused); from then on each refusal cuts the rate to what the host
-    /// was seen to accept since the last pause, and after a hold the rate rises slowly while none come. A
+    /// was seen to accept since the last pause (a cut that does not lengthen the run between refusals is
+    /// undone: those refusals do not follow the rate), and after a hold the rate rises slowly while none come. A
     /// refusal costs a Retry-After pause of every request to the host and a try of an item, so once the
     /// rate has been found it probes upward slowly, in units of that pause. Never above the ceiling (the
     /// session's RequestsPerSecond) when one is set. It decides only which rate and when (the gate applies
@@ -56,8 +57,9 @@ namespace ThrottledFetch.Engine.Scheduling
         private const double GrowthPerPause = 0.05;
 
         /// <summary>
-        /// A rate is never raised above twice what the host accepted since the last step, so the pace of a
-        /// host the client does not keep busy cannot run away (the AWS SDKs cap theirs at twice the measured rate).
+        /// A rate is never raised above twice what the host accepted lately (since the last step or pause), so
+        /// the pace of a host the client does not keep busy cannot run away (the AWS SDKs cap theirs at twice
+        /// the measured rate).
         /// </summary>
         private const double UsedHeadroom = 2.0;
 
@@ -83,6 +85,14 @@ namespace ThrottledFetch.Engine.Scheduling
         private int burst;
         private int acceptedSincePaced;
         private int acceptedSinceGrown;
+
+        // The run of the last refused cycle at a steady rate (accepted from a pause's end to the refusal), and its rate.
+        private int? lastRun;
+        private double lastRate;
+
+        // A rate found not to be the cause of the host's refusals: the pace is not cut below it.
+        private double floor;
+        private bool refusedSinceStep;
 
         /// <param name="ceiling">The rate never learned above; 0 means none.</param>
         public HostPace(TimeProvider time, double ceiling)
@@ -138,6 +148,12 @@ namespace ThrottledFetch.Engine.Scheduling
 
             acceptedSinceGrown++;
 
+            // Just after a pause nothing has been measured yet: the step waits for it.
+            if (now - pacedSince < ShortestMeasure)
+            {
+                return null;
+            }
+
             var elapsed = (now - grownAt).TotalSeconds;
             var factor = slowStart
                 ? Math.Pow(2, elapsed / Doubling.TotalSeconds)
@@ -148,9 +164,9 @@ namespace ThrottledFetch.Engine.Scheduling
             }
 
             var raised = rate * factor;
-            if (now - grownAt >= ShortestMeasure)
+            if (Used(now) is double used)
             {
-                raised = Math.Min(raised, acceptedSinceGrown / (now - grownAt).TotalSeconds * UsedHeadroom);
+                raised = Math.Min(raised, used * UsedHeadroom);
             }
 
             raised = Limit(raised);
@@ -162,7 +178,11 @@ namespace ThrottledFetch.Engine.Scheduling
             }
 
             RequestsPerSecond = raised;
-            return new PaceChange(raised, string.Format(CultureInfo.InvariantCulture, "no refusal for {0:0.##} s", elapsed));
+            var why = refusedSinceStep
+                ? string.Format(CultureInfo.InvariantCulture, "{0:0.##} s since the last step, and its refusals do not follow the rate", elapsed)
+                : string.Format(CultureInfo.InvariantCulture, "no refusal for {0:0.##} s", elapsed);
+            refusedSinceStep = false;
+            return new PaceChange(raised, why);
         }
 
         /// <summary>
@@ -203,31 +223,90 @@ namespace ThrottledFetch.Engine.Scheduling
             {
                 cut = rate * SlowStartCut;
                 slowStart = false;
+                lastRun = null;
                 hold = SlowStartHoldPauses;
                 reason = string.Format(CultureInfo.InvariantCulture, "it refused a request ({0}) at {1}/s", status, PaceChange.Format(rate));
             }
             else
             {
-                // The host was idle through the pause, so since its end it accepted at most one burst (what it
-                // took before its first refusal) and r per second: r is at least (accepted - burst) / time.
-                var since = (now - pacedSince).TotalSeconds;
-                var least = since > 0 ? (acceptedSincePaced - burst) / since : 0;
-                var deepest = DeepestCut * rate;
-                var mildest = MildestCut * rate;
-                cut = least < deepest ? deepest : least > mildest ? mildest : least;
-                hold = HoldPauses;
-                reason = string.Format(CultureInfo.InvariantCulture, "it refused a request ({0}) at {1}/s", status, PaceChange.Format(rate));
+                cut = LaterCut(rate, now, status, out hold, out reason);
             }
 
             cut = Limit(Math.Max(cut, MinimumRate));
             cutAt = now;
+            var changed = RequestsPerSecond != cut;
             pauseUnit = wait > Window ? wait : Window;
             pacedSince = now + wait;
             acceptedSincePaced = 0;
-            acceptedSinceGrown = 0;
-            grownAt = pacedSince + TimeSpan.FromTicks((long)(hold * pauseUnit.Ticks));
+            if (!double.IsNaN(hold))
+            {
+                refusedSinceStep = false;
+                acceptedSinceGrown = 0;
+                grownAt = pacedSince + TimeSpan.FromTicks((long)(hold * pauseUnit.Ticks));
+            }
+
             RequestsPerSecond = cut;
-            return new PaceChange(cut, reason);
+            return changed ? new PaceChange(cut, reason) : null;
+        }
+
+        // A refusal after slow start. A cut that helped makes the host take more requests before its next
+        // refusal (a rate limit refills while the rate stays below it); one that did not means the refusals
+        // do not follow the rate (a server that refuses at random, or for other reasons), and cutting on
+        // would only slow the list down: it is undone, and the rate is not cut below it again.
+        /// <param name="hold">Pauses to hold the rate after this one; NaN: the rise since the last step goes on.</param>
+        private double LaterCut(double rate, TimeSpan now, int status, out double hold, out string reason)
+        {
+            var run = acceptedSincePaced;
+            var before = lastRun;
+            var beforeRate = lastRate;
+            lastRun = run;
+            lastRate = rate;
+            if (before is int shorter && rate < beforeRate && run <= shorter)
+            {
+                floor = Math.Max(floor, beforeRate);
+                hold = 0;
+                reason = string.Format(CultureInfo.InvariantCulture, "it refused a request ({0}) after {1} requests at {2}/s, no more than after {3} at {4}/s: its refusals do not follow the rate", status, run, PaceChange.Format(rate), shorter, PaceChange.Format(beforeRate));
+                return beforeRate;
+            }
+
+            // The host was idle through the pause, so since its end it accepted at most one burst (what it
+            // took before its first refusal) and r per second: r is at least (accepted - burst) / time.
+            var since = (now - pacedSince).TotalSeconds;
+            var least = since > 0 ? (run - burst) / since : 0;
+            var deepest = DeepestCut * rate;
+            var mildest = MildestCut * rate;
+            var cut = least < deepest ? deepest : least > mildest ? mildest : least;
+            reason = string.Format(CultureInfo.InvariantCulture, "it refused a request ({0}) at {1}/s", status, PaceChange.Format(rate));
+            if (cut > floor)
+            {
+                hold = HoldPauses;
+                return cut;
+            }
+
+            // Down to the floor its refusals were found not to follow the rate: no cut, and the rise goes on
+            // across them (a cut above the floor, from twice it, still stops a runaway).
+            hold = double.NaN;
+            refusedSinceStep = true;
+            return rate;
+        }
+
+        // What the host accepted per second since the last step, or since the last pause ended if that says
+        // more (the rise may go on across refusals that do not follow the rate, and their pauses send nothing).
+        private double? Used(TimeSpan now)
+        {
+            double? used = null;
+            if (now - grownAt >= ShortestMeasure)
+            {
+                used = acceptedSinceGrown / (now - grownAt).TotalSeconds;
+            }
+
+            if (now - pacedSince >= ShortestMeasure)
+            {
+                var sincePause = acceptedSincePaced / (now - pacedSince).TotalSeconds;
+                used = used is double u && u > sincePause ? u : sincePause;
+            }
+
+            return used;
         }
 
         private double Limit(double rate) => ceiling > 0 && rate > ceiling ? ceiling : rate;

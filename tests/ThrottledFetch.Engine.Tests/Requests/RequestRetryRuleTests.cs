@@ -85,9 +85,10 @@ namespace ThrottledFetch.Engine.Tests.Requests
         public void Post_ThatTimesOutWaitingForTheAnswer_IsNotRepeated()
         {
             var session = RequestRunner.Session();
-            session.OperationTimeout = TimeSpan.FromSeconds(1);
+            // Long enough for the request to reach a busy server; the answer comes much later.
+            session.OperationTimeout = TimeSpan.FromSeconds(3);
 
-            var finished = RequestRunner.Run(session, new RequestOptions(), RequestRunner.Post(this.server.Url("echo/slow?delay=5000"))).Single();
+            var finished = RequestRunner.Run(session, new RequestOptions(), RequestRunner.Post(this.server.Url("echo/slow?delay=30000"))).Single();
 
             Assert.Equal(DownloadErrorKind.Timeout, finished.Error!.Kind);
             Assert.Equal(1, finished.Result!.Attempts);

@@ -9,7 +9,8 @@ namespace ThrottledFetch.Engine.Tests.Scheduling
     /// <summary>
     /// The learned pace of a host, on fake time: no pace until a refusal; a start from what the host
     /// accepted over that time and its pause; nothing during the pause; slow start; the cut that ends it;
-    /// later cuts measured from what the host accepted; the holds and the slow rise after cuts; the ceiling.
+    /// later cuts measured from what the host accepted, and undone when they do not lengthen the run between
+    /// refusals; the holds and the slow rise after cuts; the ceiling.
     /// </summary>
     public sealed class HostPaceTests
     {
@@ -179,6 +180,54 @@ namespace ThrottledFetch.Engine.Tests.Scheduling
             var change = Refuse(pace, Second);
 
             Assert.Equal(0.9 * rate, change!.RequestsPerSecond, 6);
+        }
+
+        [Fact]
+        public void ACutThatDoesNotLengthenTheRunBetweenRefusals_IsUndone_AndTheRateIsNotCutBelowItAgain()
+        {
+            var pace = PacedAfterSlowStart(out var rate);
+            this.time.Advance(Second);
+            Accept(pace, 10, 10 * Ms);
+            var cut = Refuse(pace, Second)!.RequestsPerSecond;
+            Assert.True(cut < rate);
+            this.time.Advance(Second);
+
+            // At the lower rate the host took no more before refusing again: its refusals do not follow the rate.
+            Accept(pace, 8, 10 * Ms);
+            var undone = Refuse(pace, Second);
+
+            Assert.Equal(rate, undone!.RequestsPerSecond);
+            Assert.Contains("after 8 requests at", undone.Reason, StringComparison.Ordinal);
+            Assert.Contains("do not follow the rate", undone.Reason, StringComparison.Ordinal);
+
+            this.time.Advance(Second);
+            Accept(pace, 5, 10 * Ms);
+            Assert.Null(Refuse(pace, Second));
+            Assert.Equal(rate, pace.RequestsPerSecond);
+
+            // Nor do refusals there stop the rise: it goes on across them and their pauses.
+            this.time.Advance(Second);
+            var step = Accept(pace, 40, 10 * Ms);
+            // 1.15 s of the rise by then: since the last step, pauses included.
+            Assert.Equal(rate * (1 + (0.05 * 1.15)), step!.RequestsPerSecond, 6);
+            Assert.Contains("its refusals do not follow the rate", step.Reason, StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public void ACutThatLengthensTheRunBetweenRefusals_IsKept_AndTheNextRefusalCutsAgain()
+        {
+            var pace = PacedAfterSlowStart(out _);
+            this.time.Advance(Second);
+            Accept(pace, 10, 10 * Ms);
+            var cut = Refuse(pace, Second)!.RequestsPerSecond;
+            this.time.Advance(Second);
+
+            // At the lower rate the host took four times as many: a rate limit, still below the rate.
+            Accept(pace, 40, 10 * Ms);
+            var again = Refuse(pace, Second);
+
+            Assert.True(again!.RequestsPerSecond < cut, $"{again.RequestsPerSecond} after {cut}");
+            Assert.DoesNotContain("do not follow", again.Reason, StringComparison.Ordinal);
         }
 
         [Fact]
