@@ -28,9 +28,10 @@ namespace ThrottledFetch.Engine.Scheduling
         /// <summary>
         /// Slow start doubles the rate this often, in steps of the square root of 2. The first rate is far
         /// below most limits (the host took one burst and asked for a pause), so it must climb fast: from
-        /// 10/s to 100/s in under a second.
+        /// 10/s to 100/s in under half a second. How far it overshoots matters little: the bucket fit at the
+        /// refusal that ends it finds the host's rate from what it took.
         /// </summary>
-        private static readonly TimeSpan Doubling = TimeSpan.FromMilliseconds(250);
+        private static readonly TimeSpan Doubling = TimeSpan.FromMilliseconds(125);
 
         private const double SlowStartStep = 1.4142135623730951;
 
@@ -39,7 +40,20 @@ namespace ThrottledFetch.Engine.Scheduling
         /// 10 to 300/s, burst 10: the larger the burst against the rate, the further slow start overshoots).
         /// 0.6 of it lands near the rate or above it, where the next refusal measures the rate instead.
         /// </summary>
-        private const double SlowStartCut = 0.6;
+        private const double SlowStartShare = 0.6;
+
+        /// <summary>
+        /// A rate fitted to the host's bucket at the refusal that ends slow start lies between two bounds, but
+        /// the bucket's size is itself measured and the host saw each request a little after it started; this
+        /// much below the fit leaves room for both (a rate 10 % low costs less than a refusal and its pause).
+        /// </summary>
+        private const double FitMargin = 0.9;
+
+        /// <summary>
+        /// Slow start can pass a host's rate many times over before its bucket runs dry (a burst of 10 at 10/s
+        /// lasts until about 60/s), so a fitted rate may lie far below the rate refused.
+        /// </summary>
+        private const double DeepestFit = 0.05;
 
         /// <summary>A later refusal cuts to at least this share of the rate refused, however little was accepted.</summary>
         private const double DeepestCut = 0.5;
@@ -69,6 +83,7 @@ namespace ThrottledFetch.Engine.Scheduling
         private readonly long origin;
         private readonly double ceiling;
         private readonly RecentCount recent = new RecentCount(Window);
+        private readonly BucketFit fit = new BucketFit();
         private TimeSpan? firstAnswer;
         private int acceptedTotal;
 
@@ -83,6 +98,7 @@ namespace ThrottledFetch.Engine.Scheduling
         private bool slowStart;
         private TimeSpan pauseUnit = Window;
         private int burst;
+        private TimeSpan burstSpan;
         private int acceptedSincePaced;
         private int acceptedSinceGrown;
 
@@ -126,11 +142,15 @@ namespace ThrottledFetch.Engine.Scheduling
                 return Refused(startedAt, status, outcome.Transient ? outcome.RetryAfter : null);
             }
 
-            return status < 500 && status != 408 ? Accepted() : null;
+            return status < 500 && status != 408 ? Accepted(startedAt) : null;
         }
 
+        /// <summary>The host answered a request (sent just now) without refusing it. Returns the raised rate when a step is due.</summary>
+        public PaceChange? Accepted() => Accepted(time.GetTimestamp());
+
         /// <summary>The host answered a request without refusing it. Returns the raised rate when a step is due.</summary>
-        public PaceChange? Accepted()
+        /// <param name="startedAt">When the request started, a timestamp of this pace's TimeProvider.</param>
+        public PaceChange? Accepted(long startedAt)
         {
             var now = Now;
             firstAnswer ??= now;
@@ -139,6 +159,11 @@ namespace ThrottledFetch.Engine.Scheduling
             if (now >= pacedSince)
             {
                 acceptedSincePaced++;
+            }
+
+            if (slowStart)
+            {
+                fit.Taken(time.GetElapsedTime(origin, startedAt));
             }
 
             if (!(RequestsPerSecond is double rate) || now < grownAt)
@@ -215,17 +240,17 @@ namespace ThrottledFetch.Engine.Scheduling
                 cycle = cycle > Window ? cycle : Window;
                 cut = Math.Max(count, 1) / cycle.TotalSeconds;
                 burst = count;
+                burstSpan = span;
                 slowStart = true;
+                fit.Restart(now + wait);
                 reason = string.Format(CultureInfo.InvariantCulture, "it refused a request ({0}) after accepting {1} in {2:0.##} s", status, count, span.TotalSeconds)
                     + (wait > TimeSpan.Zero ? string.Format(CultureInfo.InvariantCulture, " and asked to wait {0:0.##} s", wait.TotalSeconds) : string.Empty);
             }
             else if (slowStart)
             {
-                cut = rate * SlowStartCut;
+                cut = SlowStartCut(rate, time.GetElapsedTime(origin, startedAt), status, out hold, out reason);
                 slowStart = false;
                 lastRun = null;
-                hold = SlowStartHoldPauses;
-                reason = string.Format(CultureInfo.InvariantCulture, "it refused a request ({0}) at {1}/s", status, PaceChange.Format(rate));
             }
             else
             {
@@ -247,6 +272,24 @@ namespace ThrottledFetch.Engine.Scheduling
 
             RequestsPerSecond = cut;
             return changed ? new PaceChange(cut, reason) : null;
+        }
+
+        // The refusal that ends slow start: the rate the host's bucket fits, from when the requests it took
+        // since the pause started; without a record, a share of the rate refused.
+        private double SlowStartCut(double rate, TimeSpan refusedStart, int status, out double hold, out string reason)
+        {
+            reason = string.Format(CultureInfo.InvariantCulture, "it refused a request ({0}) at {1}/s", status, PaceChange.Format(rate));
+            var fitted = fit.Rate(refusedStart, burst, burstSpan, DeepestFit * rate, MildestCut * rate);
+            fit.Forget();
+            if (fitted != null)
+            {
+                hold = HoldPauses;
+                reason += string.Format(CultureInfo.InvariantCulture, ", and what it took since its pause fits a rate of {0}/s", PaceChange.Format(fitted.Value));
+                return fitted.Value * FitMargin;
+            }
+
+            hold = SlowStartHoldPauses;
+            return rate * SlowStartShare;
         }
 
         // A refusal after slow start. A cut that helped makes the host take more requests before its next

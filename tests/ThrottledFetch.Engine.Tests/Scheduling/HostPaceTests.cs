@@ -112,29 +112,31 @@ namespace ThrottledFetch.Engine.Tests.Scheduling
         }
 
         [Fact]
-        public void SlowStart_DoublesEvery250Milliseconds_InStepsOfTheSquareRootOfTwo()
+        public void SlowStart_DoublesEvery125Milliseconds_InStepsOfTheSquareRootOfTwo_AfterAFirstMeasure()
         {
             var pace = StartSlowStart(out var first);
             this.time.Advance(Second);
 
-            // Answers one per millisecond: none of the first 125 steps up; the one at 125 ms does.
-            Assert.Null(Accept(pace, 125, Ms));
+            // Answers one per millisecond. No step before 100 ms have been measured since the pause; then
+            // one for those 100 ms (2^0.8); the next √2 later, 62.5 ms on.
+            Assert.Null(Accept(pace, 100, Ms));
             var step = pace.Accepted();
             Assert.NotNull(step);
-            Near(first * Math.Sqrt(2), step!.RequestsPerSecond);
-            Assert.Contains("no refusal for 0.13 s", step.Reason, StringComparison.Ordinal);
+            Near(first * Math.Pow(2, 0.8), step!.RequestsPerSecond);
+            Assert.Contains("no refusal for 0.1 s", step.Reason, StringComparison.Ordinal);
 
-            Accept(pace, 130, Ms);
+            this.time.Advance(Ms);
+            Assert.Null(Accept(pace, 62, Ms));
+            var next = pace.Accepted();
 
-            Near(first * 2, pace.RequestsPerSecond!.Value);
+            Near(first * Math.Pow(2, 0.8) * Math.Sqrt(2), next!.RequestsPerSecond);
         }
 
         [Fact]
-        public void RefusalThatEndsSlowStart_CutsTo60PercentOfTheRateRefused()
+        public void RefusalThatEndsSlowStart_BeforeTheHostTookAnything_CutsTo60PercentOfTheRateRefused()
         {
             var pace = StartSlowStart(out _);
             this.time.Advance(Second);
-            Accept(pace, 600, Ms);
             var refused = pace.RequestsPerSecond!.Value;
 
             var change = Refuse(pace, Second);
@@ -143,17 +145,45 @@ namespace ThrottledFetch.Engine.Tests.Scheduling
             Assert.Contains("refused a request (429) at", change.Reason, StringComparison.Ordinal);
         }
 
+        // A host that keeps a token bucket (as nginx limit_req does: 429 + Retry-After: 1 above it) and a
+        // client that sends as fast as it may (unpaced, then at its pace), answers in no time.
+        [Theory]
+        [InlineData(10, 10)]
+        [InlineData(30, 10)]
+        [InlineData(100, 10)]
+        [InlineData(300, 10)]
+        [InlineData(100, 50)]
+        [InlineData(1000, 5)]
+        public void RefusalThatEndsSlowStart_CutsToJustBelowTheRateOfATokenBucketHost(double rate, int burst)
+        {
+            var host = new TokenBucketHost(this.time, rate, burst);
+            var pace = new HostPace(this.time, 0);
+            while (host.Take())
+            {
+                pace.Accepted();
+                this.time.Advance(Ms / 10);
+            }
+
+            Assert.NotNull(Refuse(pace, Second));
+            this.time.Advance(Second);
+
+            var cut = SendUntilRefused(pace, host);
+
+            Assert.True(cut.RequestsPerSecond >= 0.85 * rate && cut.RequestsPerSecond <= rate, $"{cut.RequestsPerSecond}: {cut.Reason}");
+            Assert.Contains("fits a rate of", cut.Reason, StringComparison.Ordinal);
+        }
+
         [Fact]
         public void LaterRefusal_CutsToWhatTheHostAcceptedSinceThePause_LessOneBurst()
         {
             var pace = PacedAfterSlowStart(out var rate);
             this.time.Advance(Second);
 
-            // After the pause: 36 accepted in 0.9 s, 15 of them the host's burst (what it took before its first refusal).
-            Accept(pace, 36, 25 * Ms);
+            // After the pause: 45 accepted in 0.9 s, 15 of them the host's burst (what it took before its first refusal).
+            Accept(pace, 45, 20 * Ms);
             var change = Refuse(pace, Second);
 
-            Assert.Equal((36 - 15) / 0.9, change!.RequestsPerSecond, 6);
+            Assert.Equal((45 - 15) / 0.9, change!.RequestsPerSecond, 6);
             Assert.InRange(change.RequestsPerSecond, 0.5 * rate, 0.9 * rate);
         }
 
@@ -250,9 +280,24 @@ namespace ThrottledFetch.Engine.Tests.Scheduling
         }
 
         [Fact]
-        public void AfterTheCutThatEndsSlowStart_ThePaceHoldsForThreePauses_ThenRisesFivePercentPerPause()
+        public void AfterTheCutThatEndsSlowStart_ThePaceHoldsForTenPauses_ThenRisesFivePercentPerPause()
         {
             var pace = PacedAfterSlowStart(out var cut);
+            this.time.Advance(Second);
+
+            // Ten pauses of 1 s, then nearly one more: no step (the cut was fitted to what the host took).
+            Assert.Null(Accept(pace, 1099, 10 * Ms));
+            this.time.Advance(10 * Ms);
+
+            Assert.Equal(cut * 1.05, pace.Accepted()!.RequestsPerSecond, 6);
+        }
+
+        [Fact]
+        public void AfterACutThatEndsSlowStart_WithNothingToFit_ThePaceHoldsForThreePauses_ThenRisesFivePercentPerPause()
+        {
+            var pace = StartSlowStart(out _);
+            this.time.Advance(Second);
+            var cut = Refuse(pace, Second)!.RequestsPerSecond;
             this.time.Advance(Second);
 
             // Three pauses of 1 s, then nearly one more: no step.
@@ -273,8 +318,8 @@ namespace ThrottledFetch.Engine.Tests.Scheduling
             var slowStartEnded = Refuse(pace, TimeSpan.FromSeconds(10))!.RequestsPerSecond;
             this.time.Advance(TimeSpan.FromSeconds(10));
 
-            // A hold of three pauses of 10 s, then 5 % per pause of 10 s, not per second.
-            Assert.Null(Accept(pace, 3990, 10 * Ms));
+            // A hold of ten pauses of 10 s, then 5 % per pause of 10 s, not per second.
+            Assert.Null(Accept(pace, 10990, 10 * Ms));
             this.time.Advance(100 * Ms);
 
             Assert.Equal(slowStartEnded * 1.05, pace.Accepted()!.RequestsPerSecond, 6);
@@ -347,14 +392,31 @@ namespace ThrottledFetch.Engine.Tests.Scheduling
             return pace;
         }
 
-        // ... whose slow start then ran 0.6 s at one answer per millisecond and ended with a refusal.
+        // ... then, after the pause, sent requests at its pace to a token bucket of 15 at 40/s until one was refused.
         private HostPace PacedAfterSlowStart(out double rate)
         {
             var pace = StartSlowStart(out _);
             this.time.Advance(Second);
-            Accept(pace, 600, Ms);
-            rate = Refuse(pace, Second)!.RequestsPerSecond;
+            rate = SendUntilRefused(pace, new TokenBucketHost(this.time, 40, 15)).RequestsPerSecond;
             return pace;
+        }
+
+        // Sends at the pace (answered in no time) until the host refuses a request; returns that change.
+        private PaceChange SendUntilRefused(HostPace pace, TokenBucketHost host)
+        {
+            for (var sent = 0; sent < 100_000; sent++)
+            {
+                this.time.Advance(TimeSpan.FromSeconds(1 / pace.RequestsPerSecond!.Value));
+                var started = this.time.GetTimestamp();
+                if (!host.Take())
+                {
+                    return pace.Refused(started, 429, Second)!;
+                }
+
+                pace.Accepted(started);
+            }
+
+            throw new InvalidOperationException("the host never refused a request");
         }
 
         // Answers one request every interval; returns the last change of pace, if any.
@@ -371,6 +433,39 @@ namespace ThrottledFetch.Engine.Tests.Scheduling
         }
 
         private PaceChange? Refuse(HostPace pace, TimeSpan? pause) => pace.Refused(this.time.GetTimestamp(), 429, pause);
+
+        // A token bucket of `burst` tokens that refills at `rate` per second, full at first.
+        private sealed class TokenBucketHost
+        {
+            private readonly TimeProvider time;
+            private readonly double rate;
+            private readonly double burst;
+            private double tokens;
+            private long last;
+
+            public TokenBucketHost(TimeProvider time, double rate, int burst)
+            {
+                this.time = time;
+                this.rate = rate;
+                this.burst = burst;
+                tokens = burst;
+                last = time.GetTimestamp();
+            }
+
+            public bool Take()
+            {
+                var now = time.GetTimestamp();
+                tokens = Math.Min(burst, tokens + (rate * time.GetElapsedTime(last, now).TotalSeconds));
+                last = now;
+                if (tokens < 1)
+                {
+                    return false;
+                }
+
+                tokens--;
+                return true;
+            }
+        }
 
         // Steps are taken at the first answer past their time: within 2 %.
         private static void Near(double expected, double actual) =>
