@@ -51,6 +51,9 @@ namespace ThrottledFetch.Engine.Tests.Batch
             Assert.True(this.server.RefusedForRate <= Count / 5, $"{this.server.RefusedForRate} of {this.server.TotalRequests} requests were refused");
             Assert.Equal(Count + this.server.RefusedForRate, this.server.TotalRequests);
             Assert.Contains(outcome.Verbose, v => v.StartsWith("Pacing requests to " + HostOf(this.server) + " at ", StringComparison.Ordinal));
+
+            // Slow start ended at a refusal, and the cut was fitted to what the server's bucket took.
+            Assert.Contains(outcome.Verbose, v => v.Contains("what it took since its pause fits a rate of ", StringComparison.Ordinal));
         }
 
         [Fact]
