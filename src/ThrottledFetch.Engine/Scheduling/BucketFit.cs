@@ -59,7 +59,7 @@ namespace ThrottledFetch.Engine.Scheduling
         /// The rate between <paramref name="low"/> and <paramref name="high"/> that fits: at least the least
         /// rate at which every request taken before <paramref name="refusedStart"/> fits the bucket, below the
         /// least at which the refused one would have fit too; the middle of the two. Null when nothing was
-        /// recorded.
+        /// recorded, or when the refused request fits even at the lowest rate.
         /// </summary>
         /// <param name="burst">What the host took in its first burst, over <paramref name="burstSpan"/>.</param>
         public double? Rate(TimeSpan refusedStart, int burst, TimeSpan burstSpan, double low, double high)
@@ -73,6 +73,13 @@ namespace ThrottledFetch.Engine.Scheduling
             var taken = starts.BinarySearch(refusedStart);
             taken = taken < 0 ? ~taken : taken;
             starts.Insert(taken, refusedStart);
+            if (Fits(low, taken + 1, burst, burstSpan))
+            {
+                // Even at the lowest rate such a bucket would have taken the refused request too: the refusal
+                // does not follow a bucket (a server that refuses at random, or for other reasons).
+                return null;
+            }
+
             var least = Least(taken, burst, burstSpan, low, high);
             var refused = Least(taken + 1, burst, burstSpan, low, high);
             return (least + refused) / 2;

@@ -169,8 +169,30 @@ namespace ThrottledFetch.Engine.Tests.Scheduling
 
             var cut = SendUntilRefused(pace, host);
 
-            Assert.True(cut.RequestsPerSecond >= 0.85 * rate && cut.RequestsPerSecond <= rate, $"{cut.RequestsPerSecond}: {cut.Reason}");
+            Assert.True(cut.RequestsPerSecond >= 0.8 * rate && cut.RequestsPerSecond <= rate, $"{cut.RequestsPerSecond}: {cut.Reason}");
             Assert.Contains("fits a rate of", cut.Reason, StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public void RefusalThatEndsSlowStart_ThatNoBucketOfTheFirstBurstsSizeWouldMake_CutsTo60PercentOfTheRateRefused()
+        {
+            // A host that took 50 before refusing at random: a bucket that large takes the few sent since the
+            // pause at any rate, so the refusal says nothing of one.
+            var pace = new HostPace(this.time, 0);
+            Accept(pace, 50, Ms);
+            Refuse(pace, Second);
+            this.time.Advance(Second);
+            for (var i = 0; i < 10; i++)
+            {
+                this.time.Advance(TimeSpan.FromSeconds(1 / pace.RequestsPerSecond!.Value));
+                pace.Accepted(this.time.GetTimestamp());
+            }
+
+            var refused = pace.RequestsPerSecond!.Value;
+            var change = Refuse(pace, Second);
+
+            Assert.Equal(refused * 0.6, change!.RequestsPerSecond, 6);
+            Assert.DoesNotContain("fits", change.Reason, StringComparison.Ordinal);
         }
 
         [Fact]
