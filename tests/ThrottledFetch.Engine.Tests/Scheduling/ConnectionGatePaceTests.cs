@@ -90,12 +90,13 @@ namespace ThrottledFetch.Engine.Tests.Scheduling
         }
 
         [Fact]
-        public void LearnedRate_IsNeverAboveTheGivenRate()
+        public async Task LearnedRate_IsNeverAboveTheGivenRate()
         {
             // The given rate lets one start through at once here, so one lease's answers stand for many requests'.
             using var gate = new ConnectionGate(4, 0, 5, this.time, learnRate: true, manualReplenishment: true);
             var acquired = gate.AcquireAsync(HostA, default).AsTask();
-            using var lease = acquired.Result;
+            Assert.True(acquired.IsCompletedSuccessfully, "the first start waited");
+            using var lease = await acquired;
             Assert.Equal(TimeSpan.FromMilliseconds(200), gate.RatePeriodOf(HostA));
             for (var i = 0; i < 15; i++)
             {

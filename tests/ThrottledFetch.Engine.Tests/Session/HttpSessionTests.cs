@@ -29,7 +29,7 @@ namespace ThrottledFetch.Engine.Tests.Session
         }
 
         [Fact]
-        public void Counters_AreTheGates_AndAPausedHostLeavesTheListWhenItsPauseEnds()
+        public async Task Counters_AreTheGates_AndAPausedHostLeavesTheListWhenItsPauseEnds()
         {
             var time = new FakeTimeProvider(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
             using var session = new HttpSession(new SessionOptions { Limit = 1, TimeProvider = time });
@@ -45,9 +45,9 @@ namespace ThrottledFetch.Engine.Tests.Session
 
             time.Advance(TimeSpan.FromSeconds(30));
             Assert.Empty(session.PausedHosts);
-            held.Result.Dispose();
+            (await held).Dispose();
             Assert.True(queued.IsCompletedSuccessfully);
-            queued.Result.Dispose();
+            (await queued).Dispose();
             Assert.Equal((0, 0), (session.InFlight, session.Waiting));
         }
 
