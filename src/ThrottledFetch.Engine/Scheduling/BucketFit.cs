@@ -8,8 +8,9 @@ namespace ThrottledFetch.Engine.Scheduling
     /// fitted to when the requests it took started and when the one it refused started. The bucket is taken
     /// to be full when the record begins (the end of a pause: the host was idle), to hold what the host took
     /// in its first unpaced burst less what it refilled meanwhile, and to refill at the rate sought. The
-    /// least rate at which every request it took fits is a lower bound of its rate, and a close one when the
-    /// refusal came right after them. Keeps the last few thousand start times. Not thread-safe: the pace
+    /// least rate at which every request it took fits is a lower bound of its rate; the least at which the
+    /// refused one would have fit too is an upper bound; the fit is the middle, close when the requests came
+    /// densely. Keeps the last few thousand start times. Not thread-safe: the pace
     /// uses it under the gate's lock.
     /// </summary>
     internal sealed class BucketFit

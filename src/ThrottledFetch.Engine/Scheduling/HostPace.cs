@@ -8,7 +8,8 @@ namespace ThrottledFetch.Engine.Scheduling
     /// The request rate learned for one host from its refusals (429, or 503 or 403 with Retry-After), much
     /// as TCP learns a path's capacity from its losses. Nothing until the first refusal; then a start from
     /// what the host was seen to accept, and a slow start that doubles the rate until the next refusal
-    /// (which cuts it to 0.6 of the rate refused); from then on each refusal cuts the rate to what the host
+    /// (which cuts it to the rate of the token bucket that explains what the host took, see
+    /// <see cref="BucketFit"/>); from then on each refusal cuts the rate to what the host
     /// was seen to accept since the last pause (a cut that does not lengthen the run between refusals is
     /// undone: those refusals do not follow the rate), and after a hold the rate rises slowly while none come. A
     /// refusal costs a Retry-After pause of every request to the host and a try of an item, so once the
@@ -36,9 +37,8 @@ namespace ThrottledFetch.Engine.Scheduling
         private const double SlowStartStep = 1.4142135623730951;
 
         /// <summary>
-        /// The refusal that ends slow start came at 1.5 to 2.4 times the host's rate (nginx limit_req at
-        /// 10 to 300/s, burst 10: the larger the burst against the rate, the further slow start overshoots).
-        /// 0.6 of it lands near the rate or above it, where the next refusal measures the rate instead.
+        /// When no bucket fits the refusal that ends slow start, the cut is to this share of the rate refused:
+        /// near the rate or above it, where the next refusal measures the rate instead.
         /// </summary>
         private const double SlowStartShare = 0.6;
 
