@@ -66,10 +66,12 @@ function Invoke-Test {
     Invoke-Native dotnet @('restore', (Join-Path $root 'tests/PesterRestore.proj'), '--nologo', '-v', 'quiet')
     $pester = Join-Path $output 'packages/pester/5.9.1/tools/Pester.psd1'
     # Pester runs in its own pwsh so the module under test loads fresh, as a user's session would load it:
-    # the whole suite on the net8.0 build, then the download cases again on the netstandard2.0 build (the
-    # one Windows PowerShell 5.1 loads), through its own private load context, so its code paths run here.
+    # the whole suite on the build this pwsh loads (net10.0), then the download cases again on the net8.0 build
+    # (PowerShell 7.4 and 7.5) and on the netstandard2.0 build (the one Windows PowerShell 5.1 loads, through
+    # its own private load context), so their code paths run here.
     $pesterRuns = @(
         @{ Name = 'pester'; Path = (Join-Path $root 'tests'); Framework = '' },
+        @{ Name = 'pester-net8.0'; Path = (Join-Path $root 'tests/Invoke-ThrottledDownload.Tests.ps1'); Framework = 'net8.0' },
         @{ Name = 'pester-netstandard2.0'; Path = (Join-Path $root 'tests/Invoke-ThrottledDownload.Tests.ps1'); Framework = 'netstandard2.0' }
     )
     $pesterExit = 0

@@ -25,7 +25,10 @@ if ($Edition -and $running -ne $Edition) { throw "Expected PowerShell edition $E
 Write-Host "PowerShell $($PSVersionTable.PSVersion) ($running)"
 
 Import-Module (Join-Path $root 'output/ThrottledFetch') -Force
-$framework = if ($running -eq 'Core') { 'net8.0' } else { 'netstandard2.0' }
+$framework = if ($running -ne 'Core') { 'netstandard2.0' }
+elseif ([Environment]::Version.Major -lt 10) { 'net8.0' }
+elseif ([System.Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier -eq 'linux-x64') { 'net10.0-linux-x64' }
+else { 'net10.0' }
 $assembly = (Get-Command Invoke-ThrottledDownload).ImplementingType.Assembly.Location
 if ((Split-Path -Leaf (Split-Path -Parent $assembly)) -ne $framework) { throw "Loaded $assembly, expected the $framework build." }
 Write-Host "Loaded $assembly"

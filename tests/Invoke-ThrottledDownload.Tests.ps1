@@ -92,8 +92,11 @@ AfterAll {
 Describe 'Invoke-ThrottledDownload' {
 
     Context 'Discovery and help' {
-        It 'runs the build this run asks for (THROTTLEDFETCH_FRAMEWORK=netstandard2.0 is the 5.1 build)' {
-            $expected = if ($env:THROTTLEDFETCH_FRAMEWORK -eq 'netstandard2.0') { 'netstandard2.0' } else { 'net8.0' }
+        It 'runs the build this run asks for (THROTTLEDFETCH_FRAMEWORK=netstandard2.0 is the 5.1 build, net8.0 the 7.4 one)' {
+            $expected = if ($env:THROTTLEDFETCH_FRAMEWORK) { $env:THROTTLEDFETCH_FRAMEWORK }
+            elseif ([Environment]::Version.Major -lt 10) { 'net8.0' }
+            elseif ([System.Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier -eq 'linux-x64') { 'net10.0-linux-x64' }
+            else { 'net10.0' }
             $location = (Get-Command Invoke-ThrottledDownload).ImplementingType.Assembly.Location
             Split-Path -Leaf (Split-Path -Parent $location) | Should -Be $expected
         }

@@ -100,6 +100,8 @@ Describe 'The package from build.ps1 -Task Package' {
         foreach ($key in 'CmdletsToExport', 'FunctionsToExport', 'VariablesToExport', 'AliasesToExport') {
             $data[$key] | Where-Object { $_ -match '\*' } | Should -BeNullOrEmpty -Because "$key lists names"
         }
+        Join-Path $Package 'bin/net10.0/ThrottledFetch.dll' | Should -Exist
+        Join-Path $Package 'bin/net10.0-linux-x64/deps/ThrottledFetch.Engine.dll' | Should -Exist
         Join-Path $Package 'bin/net8.0/ThrottledFetch.dll' | Should -Exist
         Join-Path $Package 'bin/netstandard2.0/ThrottledFetch.dll' | Should -Exist
         Join-Path $Package 'bin/net8.0/System.Management.Automation.dll' | Should -Not -Exist

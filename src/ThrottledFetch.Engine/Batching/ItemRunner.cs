@@ -49,8 +49,17 @@ namespace ThrottledFetch.Engine.Batching
                         item.Attempts++;
 
                         // Held back by a Retry-After pause of its host, it waits out of the window, as in a backoff.
-                        using var lease = await session.Gate.AcquireAsync(item.HostKey, ctx.CancellationToken, () => window.StartWaiting(item)).ConfigureAwait(false);
+                        var acquiring = session.Gate.AcquireAsync(item.HostKey, ctx.CancellationToken, () => window.StartWaiting(item));
+                        var granted = acquiring.IsCompleted;
+                        using var lease = await acquiring.ConfigureAwait(false);
                         window.StopWaiting(item);
+                        if (granted)
+                        {
+                            // A slot taken at once is taken on the caller's thread (the pipeline's, for new
+                            // input): the attempt goes on in the pool, so that thread returns to its input.
+                            await default(ThreadPoolHop);
+                        }
+
                         item.FirstRequestAt ??= Time.GetTimestamp();
 
                         // Shown as active (a progress child) while it holds a slot, not while it queues or waits.

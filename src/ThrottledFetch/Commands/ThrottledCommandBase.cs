@@ -21,6 +21,7 @@ namespace ThrottledFetch.Commands
         private Batch<TItem, TResult>? batch;
         private HttpSession? ownSession;
         private ProgressDisplay? progress;
+        private readonly YoungHeapBudget heap = new YoungHeapBudget();
         private volatile bool stopping;
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -220,6 +221,7 @@ namespace ThrottledFetch.Commands
             }
 
             progress!.Tick(inputComplete);
+            heap.Check();
         }
 
         private bool ProgressEnabled()
