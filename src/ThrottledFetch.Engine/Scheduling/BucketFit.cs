@@ -10,12 +10,12 @@ namespace ThrottledFetch.Engine.Scheduling
     /// in its first unpaced burst less what it refilled meanwhile, and to refill at the rate sought. The
     /// least rate at which every request it took fits is a lower bound of its rate; the least at which the
     /// refused one would have fit too is an upper bound; the fit is the middle, close when the requests came
-    /// densely. Keeps the last few thousand start times. Not thread-safe: the pace
+    /// densely. Keeps the last thousand start times or so. Not thread-safe: the pace
     /// uses it under the gate's lock.
     /// </summary>
     internal sealed class BucketFit
     {
-        private const int MostStarts = 4096;
+        private const int MostStarts = 1024;
 
         private const int Bisections = 40;
 
