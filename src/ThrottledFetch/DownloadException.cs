@@ -3,18 +3,12 @@ using ThrottledFetch.Engine;
 
 namespace ThrottledFetch
 {
-    /// <summary>The exception inside a per-item ErrorRecord: the engine's failure kind and HTTP status, with the cause.</summary>
-    public sealed class DownloadException : Exception
+    /// <summary>The exception inside the ErrorRecord of a download (Invoke-ThrottledDownload) that failed.</summary>
+    public sealed class DownloadException : ThrottledFetchException
     {
         public DownloadException(DownloadErrorKind kind, string message, int? statusCode, Exception? inner)
-            : base(message, inner)
+            : base(kind, message, statusCode, inner)
         {
-            Kind = kind;
-            StatusCode = statusCode;
         }
-
-        public DownloadErrorKind Kind { get; }
-
-        public int? StatusCode { get; }
     }
 }

@@ -3,18 +3,12 @@ using ThrottledFetch.Engine;
 
 namespace ThrottledFetch
 {
-    /// <summary>The exception inside a failed call's ErrorRecord: the engine's failure kind and the HTTP status, with the cause.</summary>
-    public sealed class RequestException : Exception
+    /// <summary>The exception inside the ErrorRecord of an API call (Invoke-ThrottledRequest) that failed.</summary>
+    public sealed class RequestException : ThrottledFetchException
     {
         public RequestException(DownloadErrorKind kind, string message, int? statusCode, Exception? inner)
-            : base(message, inner)
+            : base(kind, message, statusCode, inner)
         {
-            Kind = kind;
-            StatusCode = statusCode;
         }
-
-        public DownloadErrorKind Kind { get; }
-
-        public int? StatusCode { get; }
     }
 }

@@ -145,9 +145,6 @@ namespace ThrottledFetch.Engine.Scheduling
             return status < 500 && status != 408 ? Accepted(startedAt) : null;
         }
 
-        /// <summary>The host answered a request (sent just now) without refusing it. Returns the raised rate when a step is due.</summary>
-        public PaceChange? Accepted() => Accepted(time.GetTimestamp());
-
         /// <summary>The host answered a request without refusing it. Returns the raised rate when a step is due.</summary>
         /// <param name="startedAt">When the request started, a timestamp of this pace's TimeProvider.</param>
         public PaceChange? Accepted(long startedAt)
@@ -220,7 +217,8 @@ namespace ThrottledFetch.Engine.Scheduling
         {
             var now = Now;
             firstAnswer ??= now;
-            if (time.GetElapsedTime(origin, startedAt) < cutAt)
+            var sent = time.GetElapsedTime(origin, startedAt);
+            if (sent < cutAt)
             {
                 return null;
             }
@@ -248,7 +246,7 @@ namespace ThrottledFetch.Engine.Scheduling
             }
             else if (slowStart)
             {
-                cut = SlowStartCut(rate, time.GetElapsedTime(origin, startedAt), status, out hold, out reason);
+                cut = SlowStartCut(rate, sent, status, out hold, out reason);
                 slowStart = false;
                 lastRun = null;
             }

@@ -26,7 +26,7 @@ namespace ThrottledFetch.Engine.Tests.Scheduling
 
             for (var i = 0; i < 5000; i++)
             {
-                Assert.Null(pace.Accepted());
+                Assert.Null(pace.Accepted(this.time.GetTimestamp()));
                 this.time.Advance(Ms);
             }
 
@@ -104,7 +104,7 @@ namespace ThrottledFetch.Engine.Tests.Scheduling
             // Answers of requests still in flight come back during the pause: they are counted, nothing grows.
             for (var i = 0; i < 99; i++)
             {
-                Assert.Null(pace.Accepted());
+                Assert.Null(pace.Accepted(this.time.GetTimestamp()));
                 this.time.Advance(10 * Ms);
             }
 
@@ -120,14 +120,14 @@ namespace ThrottledFetch.Engine.Tests.Scheduling
             // Answers one per millisecond. No step before 100 ms have been measured since the pause; then
             // one for those 100 ms (2^0.8); the next √2 later, 62.5 ms on.
             Assert.Null(Accept(pace, 100, Ms));
-            var step = pace.Accepted();
+            var step = pace.Accepted(this.time.GetTimestamp());
             Assert.NotNull(step);
             Near(first * Math.Pow(2, 0.8), step!.RequestsPerSecond);
             Assert.Contains("no refusal for 0.1 s", step.Reason, StringComparison.Ordinal);
 
             this.time.Advance(Ms);
             Assert.Null(Accept(pace, 62, Ms));
-            var next = pace.Accepted();
+            var next = pace.Accepted(this.time.GetTimestamp());
 
             Near(first * Math.Pow(2, 0.8) * Math.Sqrt(2), next!.RequestsPerSecond);
         }
@@ -160,7 +160,7 @@ namespace ThrottledFetch.Engine.Tests.Scheduling
             var pace = new HostPace(this.time, 0);
             while (host.Take())
             {
-                pace.Accepted();
+                pace.Accepted(this.time.GetTimestamp());
                 this.time.Advance(Ms / 10);
             }
 
@@ -296,7 +296,7 @@ namespace ThrottledFetch.Engine.Tests.Scheduling
             Assert.Equal(cut, pace.RequestsPerSecond);
 
             this.time.Advance(10 * Ms);
-            var step = pace.Accepted();
+            var step = pace.Accepted(this.time.GetTimestamp());
 
             Assert.Equal(cut * 1.05, step!.RequestsPerSecond, 6);
         }
@@ -311,7 +311,7 @@ namespace ThrottledFetch.Engine.Tests.Scheduling
             Assert.Null(Accept(pace, 1099, 10 * Ms));
             this.time.Advance(10 * Ms);
 
-            Assert.Equal(cut * 1.05, pace.Accepted()!.RequestsPerSecond, 6);
+            Assert.Equal(cut * 1.05, pace.Accepted(this.time.GetTimestamp())!.RequestsPerSecond, 6);
         }
 
         [Fact]
@@ -326,7 +326,7 @@ namespace ThrottledFetch.Engine.Tests.Scheduling
             Assert.Null(Accept(pace, 399, 10 * Ms));
             this.time.Advance(10 * Ms);
 
-            Assert.Equal(cut * 1.05, pace.Accepted()!.RequestsPerSecond, 6);
+            Assert.Equal(cut * 1.05, pace.Accepted(this.time.GetTimestamp())!.RequestsPerSecond, 6);
         }
 
         [Fact]
@@ -344,7 +344,7 @@ namespace ThrottledFetch.Engine.Tests.Scheduling
             Assert.Null(Accept(pace, 10990, 10 * Ms));
             this.time.Advance(100 * Ms);
 
-            Assert.Equal(slowStartEnded * 1.05, pace.Accepted()!.RequestsPerSecond, 6);
+            Assert.Equal(slowStartEnded * 1.05, pace.Accepted(this.time.GetTimestamp())!.RequestsPerSecond, 6);
         }
 
         [Fact]
@@ -447,7 +447,7 @@ namespace ThrottledFetch.Engine.Tests.Scheduling
             PaceChange? last = null;
             for (var i = 0; i < count; i++)
             {
-                last = pace.Accepted() ?? last;
+                last = pace.Accepted(this.time.GetTimestamp()) ?? last;
                 this.time.Advance(every);
             }
 

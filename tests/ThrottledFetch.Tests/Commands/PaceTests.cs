@@ -37,6 +37,34 @@ namespace ThrottledFetch.Tests.Commands
         }
 
         [Fact]
+        public async Task ASessionKeepsTheLearnedPace_SoALaterCommandStartsPaced()
+        {
+            await using var server = await LoopbackServer.StartAsync();
+            using var folder = new TempFolder();
+            var origin = server.BaseUri.GetLeftPart(UriPartial.Authority);
+            var session = Run.Script(host, "New-ThrottledSession -Limit 4").Output.Single();
+            string[] Urls(string prefix) =>
+                Enumerable.Range(0, 30).Select(i => server.Url($"limited/k/100/{prefix}{i}.bin?rate=20&burst=3").ToString()).ToArray();
+            const string Script = "$args[0] | Invoke-ThrottledDownload -Session $args[1] -Path $args[2] -Verbose";
+            try
+            {
+                var first = Run.Script(host, Script, Urls("a"), session, folder.Path);
+                Assert.Contains(first.Verbose, v => v.Contains("after accepting", StringComparison.Ordinal));
+
+                var later = Run.Script(host, Script, Urls("b"), session, folder.Path);
+
+                // The host was paced before the later command's first request: its pace never starts again from a first refusal.
+                Assert.Equal(30, later.Results.Count(r => r.Status == "Completed"));
+                Assert.DoesNotContain(later.Verbose, v => v.Contains("after accepting", StringComparison.Ordinal));
+                Assert.Contains(later.Progress, p => p.ParentActivityId < 0 && p.StatusDescription.Contains($"paced: {origin} at ", StringComparison.Ordinal));
+            }
+            finally
+            {
+                Run.Script(host, "Close-ThrottledSession -Session $args[0]", session);
+            }
+        }
+
+        [Fact]
         public async Task NoRateLearning_OnlyPausesTheHost_AndPacesNothing()
         {
             await using var server = await LoopbackServer.StartAsync();
