@@ -250,6 +250,9 @@ Describe 'Invoke-ThrottledDownload' {
             $http[0].Exception.Message | Should -Match ([regex]::Escape("$($Base)status/404"))
             $http[0].Exception.Message | Should -Match '404'
             $http[0].Exception.Message | Should -Match 'no-such-thing'
+            $http[0].Exception | Should -BeOfType ([ThrottledFetch.DownloadException])
+            $http[0].Exception | Should -BeOfType ([ThrottledFetch.ThrottledFetchException])
+            $http[0].Exception.Kind | Should -Be 'HttpStatus'
             $http[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
             $http[0].TargetObject.Status | Should -Be 'Failed'
             $http[0].TargetObject.StatusCode | Should -Be 404

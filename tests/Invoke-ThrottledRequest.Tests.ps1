@@ -116,6 +116,9 @@ Describe 'Invoke-ThrottledRequest' {
             $failed[0].FullyQualifiedErrorId | Should -BeLike 'RequestHttpStatus,*'
             $failed[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
             $failed[0].Exception.Message | Should -BeLike "*$url*404*"
+            $failed[0].Exception | Should -BeOfType ([ThrottledFetch.RequestException])
+            $failed[0].Exception | Should -BeOfType ([ThrottledFetch.ThrottledFetchException])
+            $failed[0].Exception.StatusCode | Should -Be 404
             $failed[0].ErrorDetails.Message | Should -Match 'no such user'
             $failed[0].TargetObject.StatusCode | Should -Be 404
         }
