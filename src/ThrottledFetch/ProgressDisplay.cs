@@ -103,8 +103,8 @@ namespace ThrottledFetch
         /// <summary>The item talks to the server (a Started event): shown from the next update on.</summary>
         public void Started(TransferProgress transfer) => transfers[transfer.Id] = transfer;
 
-        /// <summary>The item waits for its next attempt: no longer a transfer; its child, if shown, is completed.</summary>
-        public void Waiting(long id) => Stop(id, "Waiting to retry");
+        /// <summary>The item let go of its slot (it waits to retry, or ends): no longer a transfer; its child, if shown, is completed.</summary>
+        public void Stopped(long id) => Stop(id, "Done");
 
         /// <summary>The item ended: its child, if shown, is completed.</summary>
         public void ItemEnded(long id) => Stop(id, "Done");

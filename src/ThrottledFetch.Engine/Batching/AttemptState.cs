@@ -26,7 +26,7 @@ namespace ThrottledFetch.Engine.Batching
         /// <summary>When the first request got its slot: a result's Duration counts from here, not from the queue.</summary>
         public long? FirstRequestAt { get; set; }
 
-        /// <summary>Shown to the caller as a transfer under way (posted Started, not yet Waiting or Finished).</summary>
+        /// <summary>Shown to the caller as a transfer under way (posted Started, not yet Stopped or Finished).</summary>
         public bool Shown { get; set; }
 
         /// <summary>Waiting for a backoff or a host pause, out of the batch's window (see <see cref="ItemWindow"/>).</summary>

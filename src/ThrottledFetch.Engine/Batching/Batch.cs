@@ -202,7 +202,7 @@ namespace ThrottledFetch.Engine
         {
             if (!cancellation.IsCancellationRequested)
             {
-                events.Enqueue(started ? BatchEvent<TResult>.Started(item.Item, item.Progress) : BatchEvent<TResult>.Waiting(item.Item));
+                events.Enqueue(started ? BatchEvent<TResult>.Started(item.Item, item.Progress) : BatchEvent<TResult>.Stopped(item.Item));
                 changed.Set();
             }
         }

@@ -11,8 +11,11 @@ namespace ThrottledFetch.Engine
         /// <summary>An item holds a slot and talks to the server: <see cref="BatchEvent{TResult}.Progress"/> is its live view.</summary>
         Started,
 
-        /// <summary>An item that had started waits for its next attempt (a backoff or a host pause).</summary>
-        Waiting,
+        /// <summary>
+        /// An item that had started let go of its slot: it waits for its next attempt, or it is about to end.
+        /// Posted before the slot is freed, so the item that gets the slot is never shown beside it.
+        /// </summary>
+        Stopped,
     }
 
     /// <summary>A plain record that workers post for the caller's thread to write: the one way back from a batch.</summary>
@@ -51,7 +54,7 @@ namespace ThrottledFetch.Engine
         public static BatchEvent<TResult> Started(BatchItem item, TransferProgress progress) =>
             new BatchEvent<TResult>(BatchEventKind.Started, item, null, null, null, progress);
 
-        public static BatchEvent<TResult> Waiting(BatchItem item) =>
-            new BatchEvent<TResult>(BatchEventKind.Waiting, item, null, null, null);
+        public static BatchEvent<TResult> Stopped(BatchItem item) =>
+            new BatchEvent<TResult>(BatchEventKind.Stopped, item, null, null, null);
     }
 }

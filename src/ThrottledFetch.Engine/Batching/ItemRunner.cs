@@ -18,7 +18,7 @@ namespace ThrottledFetch.Engine.Batching
         private readonly ResiliencePipeline<AttemptOutcome> retry;
         private readonly Action<AttemptState, bool> shown;
 
-        /// <param name="shown">Posts that an item started talking to the server (true) or now waits (false).</param>
+        /// <param name="shown">Posts that an item started talking to the server (true) or let go of its slot (false).</param>
         public ItemRunner(HttpSession session, ItemWindow window, Action<string> verbose, Action<AttemptState, bool> shown)
         {
             this.session = session;
@@ -78,6 +78,9 @@ namespace ThrottledFetch.Engine.Batching
                             Verbose(paceChange);
                         }
 
+                        // Off the transfers before the slot is freed (at the end of this scope), so the item that
+                        // gets it next is never shown beside this one.
+                        Hide(item);
                         return result;
                     },
                     context,
@@ -98,14 +101,18 @@ namespace ThrottledFetch.Engine.Batching
         private void BeginWait(AttemptState item)
         {
             // Off the transfers first: a progress update never shows it as both a transfer and waiting.
+            Hide(item);
+            item.OnWait();
+            window.StartWaiting(item);
+        }
+
+        private void Hide(AttemptState item)
+        {
             if (item.Shown)
             {
                 item.Shown = false;
                 shown(item, false);
             }
-
-            item.OnWait();
-            window.StartWaiting(item);
         }
     }
 }

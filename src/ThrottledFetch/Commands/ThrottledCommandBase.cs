@@ -210,8 +210,8 @@ namespace ThrottledFetch.Commands
                     case BatchEventKind.Started:
                         progress!.Started(next.Progress!);
                         break;
-                    case BatchEventKind.Waiting:
-                        progress!.Waiting(next.Item!.Id);
+                    case BatchEventKind.Stopped:
+                        progress!.Stopped(next.Item!.Id);
                         break;
                     default:
                         progress!.ItemEnded(next.Item!.Id);

@@ -40,7 +40,7 @@ namespace ThrottledFetch.Engine.Tests.Batch
 
         public IReadOnlyList<string> Verbose => verbose;
 
-        /// <summary>Transfers under way as the events said (Started, not yet Waiting or Finished), as the cmdlet's progress sees them.</summary>
+        /// <summary>Transfers under way as the events said (Started, not yet Stopped or Finished), as the cmdlet's progress sees them.</summary>
         public ICollection<TransferProgress> Active => active.Values;
 
         /// <summary>Body bytes of every transfer that started, as their live views last said.</summary>
@@ -137,7 +137,7 @@ namespace ThrottledFetch.Engine.Tests.Batch
                         active[next.Item!.Id] = next.Progress!;
                         seen[next.Item.Id] = next.Progress!;
                         break;
-                    case DownloadEventKind.Waiting:
+                    case DownloadEventKind.Stopped:
                         active.Remove(next.Item!.Id);
                         break;
                     default:
