@@ -11,7 +11,7 @@ using ThrottledFetch.Engine.Retry;
 namespace ThrottledFetch.Engine.Download
 {
     /// <summary>
-    /// Streams one response body into the item's open part file through one fixed buffer (decoding a
+    /// Streams one response body into the item's part file (a fresh body's is opened by its first bytes) through one fixed buffer (decoding a
     /// Content-Encoding on the way), and says how it ended. A body that stops before its announced length is
     /// incomplete, whether the server closed the connection early or reset it; a connection that breaks
     /// before any body byte is a connection failure. A body that would pass the size limit is stopped
@@ -59,29 +59,35 @@ namespace ThrottledFetch.Engine.Download
                 }
 
                 using var body = wire != null ? coding.Decode(wire) : raw;
+
+                // A fresh small body is gathered whole in the buffer before its file is opened (the rest of it
+                // is almost always on its way already): whole, it needs no part name (PartialFile.OpenForBody).
+                var gather = !part.IsOpen && total is long small && small < buffer.Length;
+                var pending = 0;
                 int read;
-                while ((read = await body.ReadAsync(buffer, 0, buffer.Length, stall.Token).ConfigureAwait(false)) > 0)
+                while ((read = await body.ReadAsync(buffer, pending, buffer.Length - pending, stall.Token).ConfigureAwait(false)) > 0)
                 {
                     stall.CancelAfter(stallTimeout);
                     received += read;
-                    if (SizeLimit.Passed(options, item, part.Length + read, status) is AttemptOutcome tooLarge)
+                    pending += read;
+                    if (gather && received < total)
                     {
-                        // Nothing of a body too large is kept, not even for -Resume: it would only fail again.
-                        Store(part, p => p.Restart());
+                        continue;
+                    }
+
+                    gather = false;
+                    if (Keep(item, buffer, pending, whole: received == total, status) is AttemptOutcome tooLarge)
+                    {
                         return tooLarge;
                     }
 
-                    try
-                    {
-                        part.Write(buffer, read);
-                        item.PartChanged = true;
-                    }
-                    catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
-                    {
-                        throw new PartFileException(part.PartPath, e);
-                    }
+                    pending = 0;
+                }
 
-                    item.Progress.SetReceived(part.Length);
+                // Ended short of what it announced: what came is kept (a retry may continue it).
+                if (pending > 0 && Keep(item, buffer, pending, whole: false, status) is AttemptOutcome cut)
+                {
+                    return cut;
                 }
 
                 if (wire != null)
@@ -126,6 +132,40 @@ namespace ThrottledFetch.Engine.Download
                 return Incomplete(item, $"{part.Length} of {length} bytes", status, null);
             }
 
+            return null;
+        }
+
+        // Writes what was read to the part (opening a fresh one), unless it would pass the size limit.
+        private AttemptOutcome? Keep(ItemState item, byte[] buffer, int count, bool whole, int status)
+        {
+            var part = item.Part;
+            if (SizeLimit.Passed(options, item, part.Length + count, status) is AttemptOutcome tooLarge)
+            {
+                // Nothing of a body too large is kept, not even for -Resume: it would only fail again.
+                if (part.IsOpen)
+                {
+                    Store(part, p => p.Restart());
+                }
+
+                return tooLarge;
+            }
+
+            try
+            {
+                if (!part.IsOpen)
+                {
+                    part.OpenForBody(wholeBody: whole);
+                }
+
+                part.Write(buffer, count);
+                item.PartChanged = true;
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                throw new PartFileException(part.PartPath, e);
+            }
+
+            item.Progress.SetReceived(part.Length);
             return null;
         }
 

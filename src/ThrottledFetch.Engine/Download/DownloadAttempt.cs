@@ -136,18 +136,25 @@ namespace ThrottledFetch.Engine.Download
             }
 
             var total = partial ? range?.Length : response.Content.Headers.ContentLength;
-            Store(part, p => p.EnsureOpen());
-            if (partial && range?.From != part.Length)
-            {
-                // The part changed while the item waited (closed): start over without a range.
-                item.AcceptsRanges = false;
-                return AttemptOutcome.Failure(new DownloadError(DownloadErrorKind.IncompleteBody, $"'{item.Request.Uri}' could not be continued: its part file changed.", null, (int)response.StatusCode), transient: true);
-            }
 
-            if (!partial && part.Length > 0)
+            // A fresh body (nothing kept from an earlier attempt, no -Resume) is opened by its first bytes,
+            // so that a whole small body can go to an unnamed file (see BodyCopy).
+            var fresh = !partial && !options.Resume && !part.IsOpen && part.Length == 0;
+            if (!fresh)
             {
-                Store(part, p => p.Restart());
-                item.PartChanged = true;
+                Store(part, p => p.EnsureOpen());
+                if (partial && range?.From != part.Length)
+                {
+                    // The part changed while the item waited (closed): start over without a range.
+                    item.AcceptsRanges = false;
+                    return AttemptOutcome.Failure(new DownloadError(DownloadErrorKind.IncompleteBody, $"'{item.Request.Uri}' could not be continued: its part file changed.", null, (int)response.StatusCode), transient: true);
+                }
+
+                if (!partial && part.Length > 0)
+                {
+                    Store(part, p => p.Restart());
+                    item.PartChanged = true;
+                }
             }
 
             // Before the first body byte: what identifies this version, so that a part left behind (even by

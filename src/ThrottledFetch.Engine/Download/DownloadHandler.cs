@@ -61,7 +61,7 @@ namespace ThrottledFetch.Engine.Download
                 return Failed(request, finalPath, new DownloadError(DownloadErrorKind.ResourceExists, $"'{finalPath}' is a folder; '{uri}' cannot be saved there."), 0, started);
             }
 
-            var part = new PartialFile(finalPath, uri);
+            var part = new PartialFile(finalPath, uri, mayBeUnnamed: !options.Resume && options.ExistingFiles != ExistingFileMode.Overwrite);
             if (!claims.TryClaimPart(part.PartPath))
             {
                 return Failed(request, finalPath, new DownloadError(DownloadErrorKind.NameCollision, $"'{uri}' would write its part file '{part.PartPath}', a name another item of this batch saves; nothing was overwritten."), 0, started);

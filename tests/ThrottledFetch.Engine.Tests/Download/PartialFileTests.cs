@@ -6,7 +6,10 @@ using Xunit;
 
 namespace ThrottledFetch.Engine.Tests.Download
 {
-    /// <summary>The body goes to "&lt;name&gt;.&lt;tag&gt;.part" and is renamed into place only when complete.</summary>
+    /// <summary>
+    /// The body goes to "&lt;name&gt;.&lt;tag&gt;.part" and is renamed into place only when complete; on Linux a whole
+    /// body that may be unnamed goes to an unnamed file instead, linked into place.
+    /// </summary>
     public sealed class PartialFileTests : IDisposable
     {
         private readonly string folder;
@@ -247,6 +250,79 @@ namespace ThrottledFetch.Engine.Tests.Download
             part.Delete();
 
             Assert.False(Directory.Exists(Path.Combine(this.folder, "no")));
+        }
+
+        // The unnamed file is Linux's (O_TMPFILE); elsewhere a whole body gets a named part like any other.
+        private static bool Unnamed => OperatingSystem.IsLinux() && Environment.GetEnvironmentVariable("THROTTLEDFETCH_PORTABLE_FILES") == null;
+
+        [Fact]
+        public void OpenForBody_AWholeBody_IsNeverUnderAName_UntilItIsLinkedIntoPlace()
+        {
+            using var part = new PartialFile(this.final, Url, mayBeUnnamed: true);
+
+            part.OpenForBody(wholeBody: true);
+            Write(part, "body");
+            var whileWritten = Directory.GetFileSystemEntries(this.folder);
+            part.MoveIntoPlace(this.final, overwrite: false);
+
+            Assert.Equal(Unnamed, part.IsUnnamed);
+            Assert.Equal(Unnamed ? Array.Empty<string>() : new[] { part.PartPath }, whileWritten);
+            Assert.Equal(new[] { this.final }, Directory.GetFileSystemEntries(this.folder));
+            Assert.Equal("body", File.ReadAllText(this.final));
+            Assert.Equal(4, part.Length);
+        }
+
+        [Fact]
+        public void OpenForBody_NotWhole_OrNotAllowed_WritesThePartFile()
+        {
+            using var notWhole = new PartialFile(this.final, Url, mayBeUnnamed: true);
+            using var notAllowed = new PartialFile(Path.Combine(this.folder, "other.bin"), Url);
+
+            notWhole.OpenForBody(wholeBody: false);
+            notAllowed.OpenForBody(wholeBody: true);
+
+            Assert.False(notWhole.IsUnnamed);
+            Assert.False(notAllowed.IsUnnamed);
+            Assert.True(File.Exists(notWhole.PartPath));
+            Assert.True(File.Exists(notAllowed.PartPath));
+        }
+
+        [Fact]
+        public void MoveIntoPlace_AWholeBody_KeepsAFileOrALinkAlreadyUnderTheName()
+        {
+            var outside = Path.Combine(this.folder, "outside.txt");
+            File.WriteAllText(outside, "precious");
+            File.WriteAllText(this.final, "mine");
+            var linked = Path.Combine(this.folder, "linked.bin");
+            File.CreateSymbolicLink(linked, outside);
+            using var first = new PartialFile(this.final, Url, mayBeUnnamed: true);
+            using var second = new PartialFile(linked, Url, mayBeUnnamed: true);
+            first.OpenForBody(wholeBody: true);
+            second.OpenForBody(wholeBody: true);
+            Write(first, "theirs");
+            Write(second, "theirs");
+
+            Assert.Throws<FileExistsException>(() => first.MoveIntoPlace(this.final, overwrite: false));
+            Assert.Throws<FileExistsException>(() => second.MoveIntoPlace(linked, overwrite: false));
+
+            Assert.Equal("mine", File.ReadAllText(this.final));
+            Assert.Equal("precious", File.ReadAllText(outside));
+            Assert.Equal(outside, new FileInfo(linked).LinkTarget);
+        }
+
+        [Fact]
+        public void CloseOrDelete_AnUnnamedBody_LeavesNothing_AndAnEarlierPartAlone()
+        {
+            File.WriteAllText(PartOf(this.final), "an earlier run's part");
+            using var part = new PartialFile(this.final, Url, mayBeUnnamed: true);
+            part.OpenForBody(wholeBody: true);
+            Write(part, "body");
+
+            part.Delete();
+
+            Assert.Equal(Unnamed ? "an earlier run's part" : null, File.Exists(part.PartPath) ? File.ReadAllText(part.PartPath) : null);
+            Assert.False(File.Exists(this.final));
+            Assert.Equal(Unnamed ? 0 : 4, part.Length);
         }
 
         private static readonly Uri Url = new Uri("http://127.0.0.1/file.bin");
