@@ -60,34 +60,70 @@ namespace ThrottledFetch.Engine.Download
 
                 using var body = wire != null ? coding.Decode(wire) : raw;
 
-                // A fresh small body is gathered whole in the buffer before its file is opened (the rest of it
-                // is almost always on its way already): whole, it needs no part name (PartialFile.OpenForBody).
+                // A fresh small body is gathered in the buffer while its bytes are already here (reads that
+                // complete at once): whole, it needs no part name (PartialFile.OpenForBody). As soon as a read
+                // has to wait, or fails, what came is written under the part name, so a slow body still shows
+                // its progress and a broken one can be continued.
                 var gather = !part.IsOpen && total is long small && small < buffer.Length;
-                var pending = 0;
-                int read;
-                while ((read = await body.ReadAsync(buffer, pending, buffer.Length - pending, stall.Token).ConfigureAwait(false)) > 0)
+                var kept = 0;
+                var filled = 0;
+                while (true)
                 {
+                    var reading = body.ReadAsync(buffer, filled, buffer.Length - filled, stall.Token);
+                    AttemptOutcome? cut = null;
+                    if (filled > kept && !reading.IsCompleted)
+                    {
+                        gather = false;
+                        cut = Keep(item, buffer, kept, filled - kept, whole: false, status);
+                        kept = filled;
+                    }
+
+                    int read;
+                    try
+                    {
+                        read = await reading.ConfigureAwait(false);
+                    }
+                    catch
+                    {
+                        if (cut == null && filled > kept)
+                        {
+                            Keep(item, buffer, kept, filled - kept, whole: false, status);
+                        }
+
+                        throw;
+                    }
+
+                    if (cut != null)
+                    {
+                        return cut;
+                    }
+
+                    if (read <= 0)
+                    {
+                        break;
+                    }
+
                     stall.CancelAfter(stallTimeout);
                     received += read;
-                    pending += read;
+                    filled += read;
                     if (gather && received < total)
                     {
                         continue;
                     }
 
                     gather = false;
-                    if (Keep(item, buffer, pending, whole: received == total, status) is AttemptOutcome tooLarge)
+                    if (Keep(item, buffer, kept, filled - kept, whole: received == total, status) is AttemptOutcome tooLarge)
                     {
                         return tooLarge;
                     }
 
-                    pending = 0;
+                    kept = filled = 0;
                 }
 
                 // Ended short of what it announced: what came is kept (a retry may continue it).
-                if (pending > 0 && Keep(item, buffer, pending, whole: false, status) is AttemptOutcome cut)
+                if (filled > kept && Keep(item, buffer, kept, filled - kept, whole: false, status) is AttemptOutcome ended)
                 {
-                    return cut;
+                    return ended;
                 }
 
                 if (wire != null)
@@ -95,6 +131,7 @@ namespace ThrottledFetch.Engine.Download
                     // A zlib or raw deflate decoder stops at its last block and may leave a checksum unread:
                     // take what little is left, so the encoded length can be checked below.
                     var drained = 0;
+                    int read;
                     while (drained < buffer.Length && (read = await wire.ReadAsync(buffer, 0, buffer.Length, stall.Token).ConfigureAwait(false)) > 0)
                     {
                         drained += read;
@@ -136,7 +173,7 @@ namespace ThrottledFetch.Engine.Download
         }
 
         // Writes what was read to the part (opening a fresh one), unless it would pass the size limit.
-        private AttemptOutcome? Keep(ItemState item, byte[] buffer, int count, bool whole, int status)
+        private AttemptOutcome? Keep(ItemState item, byte[] buffer, int offset, int count, bool whole, int status)
         {
             var part = item.Part;
             if (SizeLimit.Passed(options, item, part.Length + count, status) is AttemptOutcome tooLarge)
@@ -157,7 +194,7 @@ namespace ThrottledFetch.Engine.Download
                     part.OpenForBody(wholeBody: whole);
                 }
 
-                part.Write(buffer, count);
+                part.Write(buffer, offset, count);
                 item.PartChanged = true;
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)

@@ -139,12 +139,12 @@ namespace ThrottledFetch.Engine.Download
             Create();
         }
 
-        public void Write(byte[] buffer, int count)
+        public void Write(byte[] buffer, int offset, int count)
         {
 #if NET8_0_OR_GREATER
-            RandomAccess.Write(handle!, new ReadOnlySpan<byte>(buffer, 0, count), Length);
+            RandomAccess.Write(handle!, new ReadOnlySpan<byte>(buffer, offset, count), Length);
 #else
-            stream!.Write(buffer, 0, count);
+            stream!.Write(buffer, offset, count);
 #endif
             Length += count;
         }

@@ -332,7 +332,7 @@ namespace ThrottledFetch.Engine.Tests.Download
         private static void Write(PartialFile part, string text)
         {
             var bytes = Encoding.ASCII.GetBytes(text);
-            part.Write(bytes, bytes.Length);
+            part.Write(bytes, 0, bytes.Length);
         }
     }
 }
