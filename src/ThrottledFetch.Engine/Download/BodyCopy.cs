@@ -11,8 +11,8 @@ using ThrottledFetch.Engine.Retry;
 namespace ThrottledFetch.Engine.Download
 {
     /// <summary>
-    /// Streams one response body into the item's part file (a fresh body's is opened by its first bytes) through one fixed buffer (decoding a
-    /// Content-Encoding on the way), and says how it ended. A body that stops before its announced length is
+    /// Streams one response body into the item's part file (a fresh body's is opened by its first bytes)
+    /// through one fixed buffer (decoding a Content-Encoding on the way), and says how it ended. A body that stops before its announced length is
     /// incomplete, whether the server closed the connection early or reset it; a connection that breaks
     /// before any body byte is a connection failure. A body that would pass the size limit is stopped
     /// before the chunk that passes it is written.

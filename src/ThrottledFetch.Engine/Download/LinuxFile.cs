@@ -26,11 +26,8 @@ namespace ThrottledFetch.Engine.Download
         private const int EINVAL = 22;
         private const int EOPNOTSUPP = 95;
         private const int SymlinkFollow = 0x400;
-        private const int ReadWrite = 2;
-        private const int CloseOnExec = 0x80000;
 
-        // O_TMPFILE is __O_TMPFILE | O_DIRECTORY, and O_DIRECTORY differs between the two architectures.
-        private static readonly int TmpFile = RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? 0x404000 : 0x410000;
+        private static readonly UnixFiles? Unix = UnixFiles.ForThisPlatform();
         private static volatile string? folderWithoutUnnamedFiles;
 
         private static volatile bool renameNoReplaceWorks = true;
@@ -47,12 +44,12 @@ namespace ThrottledFetch.Engine.Download
         /// </summary>
         public static SafeFileHandle? CreateUnnamed(string folder)
         {
-            if (!UnnamedFilesWork || folder == folderWithoutUnnamedFiles)
+            if (!UnnamedFilesWork || Unix == null || Unix.TmpFile == 0 || folder == folderWithoutUnnamedFiles)
             {
                 return null;
             }
 
-            var fd = Open(folder, TmpFile | ReadWrite | CloseOnExec, Convert.ToInt32("666", 8));
+            var fd = Unix.Open(folder, Unix.TmpFile | Unix.ReadWrite | Unix.CloseOnExec, Convert.ToInt32("666", 8));
             if (fd >= 0)
             {
                 return new SafeFileHandle((IntPtr)fd, ownsHandle: true);
@@ -144,9 +141,6 @@ namespace ThrottledFetch.Engine.Download
         // Linking an unnamed file goes through its /proc/self/fd entry (linkat with AT_EMPTY_PATH would need
         // CAP_DAC_READ_SEARCH), so without /proc every body gets a named part instead.
         private static bool UnnamedFilesWork { get; } = IsAvailable && Directory.Exists("/proc/self/fd");
-
-        [DllImport("libc", EntryPoint = "open", SetLastError = true)]
-        private static extern int Open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, int mode);
 
         [DllImport("libc", EntryPoint = "linkat", SetLastError = true)]
         private static extern int LinkAt(int oldDirFd, [MarshalAs(UnmanagedType.LPUTF8Str)] string oldPath, int newDirFd, [MarshalAs(UnmanagedType.LPUTF8Str)] string newPath, int flags);

@@ -10,7 +10,7 @@ namespace ThrottledFetch.Engine.Download
     /// planned file (the tag from the URL, so two URLs with one planned name never share a part) and moved
     /// into place only when complete. The one type that touches the file system per item, so its platform
     /// path can be tuned on its own. Every open goes through <see cref="NoFollowFile"/>: never through a link.
-    /// On Linux a body whose first read is all of it (most small files) needs no part name at all when it may
+    /// On Linux a body that arrives whole without waiting (most small files) needs no part name at all when it may
     /// be unnamed: it goes to an unnamed file in the folder and is linked under its final name, which spares two
     /// of the three directory changes a part costs (create, rename) and leaves nothing behind even on a crash.
     /// </summary>
@@ -42,9 +42,6 @@ namespace ThrottledFetch.Engine.Download
         public long Length { get; private set; }
 
         public bool IsOpen => handle != null;
-
-        /// <summary>The body went to an unnamed file: nothing of this part was ever under <see cref="PartPath"/>.</summary>
-        public bool IsUnnamed => unnamed;
 
         /// <summary>Opens the part an earlier run left, to continue it; false (and nothing open) when there is none.</summary>
         public bool OpenExisting()
@@ -106,8 +103,8 @@ namespace ThrottledFetch.Engine.Download
         }
 
         /// <summary>
-        /// Opens the part for the first bytes of a fresh body: unnamed when <paramref name="wholeBody"/> (the
-        /// first read holds all the server announced) and allowed, else as <see cref="Create"/> does.
+        /// Opens the part for the first bytes of a fresh body: unnamed when <paramref name="wholeBody"/> (all the
+        /// server announced is in hand) and allowed, else as <see cref="Create"/> does.
         /// </summary>
         public void OpenForBody(bool wholeBody)
         {

@@ -11,8 +11,9 @@ namespace ThrottledFetch.Engine.Download
     /// </summary>
     internal sealed class UnixFiles
     {
-        private UnixFiles(bool linux, int noFollow)
+        private UnixFiles(bool linux, int noFollow, int tmpFile = 0)
         {
+            TmpFile = tmpFile;
             IsLinux = linux;
             NoFollow = noFollow;
             Create = linux ? 0x40 : 0x200;
@@ -32,6 +33,9 @@ namespace ThrottledFetch.Engine.Download
         public int NoFollow { get; }
 
         public int CloseOnExec { get; }
+
+        /// <summary>O_TMPFILE (__O_TMPFILE | O_DIRECTORY) on Linux; 0 where there is none.</summary>
+        public int TmpFile { get; }
 
         public int ErrorNoEntry => 2;
 
@@ -57,10 +61,10 @@ namespace ThrottledFetch.Engine.Download
             {
                 case Architecture.X64:
                 case Architecture.X86:
-                    return new UnixFiles(linux: true, noFollow: 0x20000);
+                    return new UnixFiles(linux: true, noFollow: 0x20000, tmpFile: 0x410000);
                 case Architecture.Arm:
                 case Architecture.Arm64:
-                    return new UnixFiles(linux: true, noFollow: 0x8000);
+                    return new UnixFiles(linux: true, noFollow: 0x8000, tmpFile: 0x404000);
                 default:
                     return null;
             }

@@ -265,7 +265,6 @@ namespace ThrottledFetch.Engine.Tests.Download
             var whileWritten = Directory.GetFileSystemEntries(this.folder);
             part.MoveIntoPlace(this.final, overwrite: false);
 
-            Assert.Equal(Unnamed, part.IsUnnamed);
             Assert.Equal(Unnamed ? Array.Empty<string>() : new[] { part.PartPath }, whileWritten);
             Assert.Equal(new[] { this.final }, Directory.GetFileSystemEntries(this.folder));
             Assert.Equal("body", File.ReadAllText(this.final));
@@ -281,8 +280,6 @@ namespace ThrottledFetch.Engine.Tests.Download
             notWhole.OpenForBody(wholeBody: false);
             notAllowed.OpenForBody(wholeBody: true);
 
-            Assert.False(notWhole.IsUnnamed);
-            Assert.False(notAllowed.IsUnnamed);
             Assert.True(File.Exists(notWhole.PartPath));
             Assert.True(File.Exists(notAllowed.PartPath));
         }
