@@ -155,4 +155,31 @@ Describe 'The package from build.ps1 -Task Package' {
         $result.Path | Should -Be (Join-Path $folder 'packaged.bin')
         (Get-Item -LiteralPath $result.Path).Length | Should -Be 4321
     }
+
+    # The linux-x64 folder carries native code for every method, the cmdlets' too (Crossgen2 must be handed
+    # PowerShell's reference assembly, or it skips each method that names a PowerShell type). The runtime's
+    # list of what it JIT-compiled shows whether that code was used: a method it compiled at tier 0 had none.
+    It 'runs the module from its ReadyToRun code on linux-x64: no method of it JIT-compiled at tier 0' -Skip:(
+        [System.Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier -ne 'linux-x64' -or [Environment]::Version.Major -lt 10) {
+        $importAndDownload = {
+            param($Saved, $Version, $Url, $Folder)
+            $ErrorActionPreference = 'Stop'
+            $env:PSModulePath = $Saved + [System.IO.Path]::PathSeparator + $env:PSModulePath
+            Import-Module ThrottledFetch -RequiredVersion $Version
+            $result = Invoke-ThrottledDownload $Url -Path $Folder
+            "$($result.Status) $((Get-Command Invoke-ThrottledDownload).ImplementingType.Assembly.Location)"
+        }
+        $script = Join-Path $TestDrive 'jit-list.ps1'
+        Set-Content -LiteralPath $script -Value $importAndDownload.ToString()
+        $jitList = Join-Path $TestDrive 'jit-list.txt'
+        $environment = @{ DOTNET_JitDisasmSummary = '1'; DOTNET_JitStdOutFile = $jitList; THROTTLEDFETCH_FRAMEWORK = '' }
+
+        $run = Invoke-ChildPwsh $script @($Saved, $Version, "$($Server.BaseUrl)bytes/2048/jit.bin", (Join-Path $TestDrive 'jit')) $environment
+
+        $run.ExitCode | Should -Be 0 -Because $run.Output
+        $run.Output.Trim() -split "`n" | Select-Object -Last 1 | Should -BeLike 'Completed */net10.0-linux-x64/ThrottledFetch.dll'
+        $compiled = Get-Content -LiteralPath $jitList
+        @($compiled | Where-Object { $_ -match 'JIT compiled ' }).Count | Should -BeGreaterThan 0 -Because 'the runtime wrote its list'
+        $compiled | Where-Object { $_ -match 'JIT compiled ThrottledFetch\..*\[(Instrumented )?Tier0' } | Should -BeNullOrEmpty
+    }
 }
